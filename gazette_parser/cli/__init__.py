@@ -1,0 +1,56 @@
+"""The `gazette-parse` command: a thin click layer over the library.
+
+`gazette-parse FILE` parses one file (the `parse` command is the default); the other commands
+(batch, index, query, validate) live in their own modules and are registered here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a command name, goes to `parse`."""
+
+    default_command = "parse"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = [self.default_command, *args]
+        elif not args:
+            args = [self.default_command]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gazette-parse")
+def main():
+    """Parse Chinese government gazettes (政府公报) into structured, validated data.
+
+    \b
+    gazette-parse FILE [options]        parse one file (same as `gazette-parse parse FILE`)
+    gazette-parse batch INPUT… -o DIR   convert many files, resumably
+    gazette-parse index OUTPUT… --db DB load outputs into SQLite
+    gazette-parse query --db DB …       query the index
+    gazette-parse validate FILE…        validate outputs against the schemas
+    """
+
+
+def _register() -> None:
+    from . import parse as _parse
+
+    main.add_command(_parse.parse_command, "parse")
+    for module, name in (("batch", "batch"), ("index", "index"), ("index", "query"),
+                         ("validate", "validate")):
+        try:
+            mod = __import__(f"{__name__}.{module}", fromlist=["x"])
+        except ImportError:  # a command whose module is not written yet
+            continue
+        cmd = getattr(mod, f"{name}_command", None)
+        if cmd is not None:
+            main.add_command(cmd, name)
+
+
+_register()

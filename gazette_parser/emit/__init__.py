@@ -1,0 +1,1 @@
+"""emit: the model → JSON (json.py), our XML (xml.py), Akoma Ntoso (akn.py)."""

@@ -1,0 +1,304 @@
+"""The typed model every stage speaks.
+
+Stages are pure functions from one of these to the next (see README, Architecture). Nothing here
+mutates its input: a stage that adds to a document returns a new one built with
+``dataclasses.replace`` (``map_clauses`` rebuilds a clause tree that way).
+
+Spans are half-open ``(start, end)`` offsets into ``Text.text``, the cleaned text of the whole
+source, so ``text.text[start:end]`` quotes exactly what a node came from. Values are ``Decimal``,
+never ``float``, so the JSON is exact and byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Callable, Optional
+
+SCHEMA_VERSION = "1.0"
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 - the design's name; warnings are data, not the builtin category
+    """Something the parser could not place, with where it happened."""
+
+    code: str  # stable, machine-readable, e.g. "toc-unmatched", "clause-skipped"
+    message: str  # one line for a person
+    page: Optional[int] = None  # printed page number, when known
+    span: Optional[Span] = None  # offsets into the cleaned text
+    page_index: Optional[int] = None  # 1-based physical page of the source file
+
+
+# ----------------------------------------------------------------------------------------------
+# read → clean
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page as the reader found it (PDF readers fill the geometry)."""
+
+    text: str
+    x0: Optional[float] = None
+    x1: Optional[float] = None
+    top: Optional[float] = None
+    bottom: Optional[float] = None
+    size: Optional[float] = None  # dominant font size
+
+
+@dataclass(frozen=True)
+class Page:
+    """One physical page of the source (a .txt or .html source is one page)."""
+
+    index: int  # 1-based physical page number in the file
+    lines: tuple[Line, ...]
+    width: Optional[float] = None
+    height: Optional[float] = None
+    printed: Optional[int] = None  # printed page number, filled by clean when it finds one
+    source: str = "text"  # "text" (text layer / file) or "ocr"
+    confidence: Optional[float] = None  # mean OCR confidence 0-100 for OCR pages
+    needs_ocr: Optional[str] = None  # reason ("no text layer", "garbled text layer") or None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: Optional[str]  # as given, None for text passed in memory
+    format: str  # "txt" | "pdf" | "html"
+    sha256: str
+    size: int  # bytes
+    pages: int  # physical pages
+    backend: Optional[str] = None  # pdf backend used
+
+
+@dataclass(frozen=True)
+class Source:
+    """What read produces: the pages of one file, in order."""
+
+    info: SourceInfo
+    pages: tuple[Page, ...]
+    warnings: tuple[Warning, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageStart:
+    offset: int  # where the page's text starts in Text.text
+    index: int  # 1-based physical page
+    printed: Optional[int]  # printed page number, None when unknown
+    source: str = "text"
+    confidence: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Maps every offset of the cleaned text back to its page."""
+
+    starts: tuple[PageStart, ...] = ()
+
+    def page_at(self, offset: int) -> Optional[PageStart]:
+        if not self.starts:
+            return None
+        i = bisect.bisect_right([s.offset for s in self.starts], offset) - 1
+        return self.starts[max(i, 0)]
+
+
+@dataclass(frozen=True)
+class Text:
+    """What clean produces: the whole source as one string, one paragraph per line."""
+
+    text: str
+    source_map: SourceMap
+    info: SourceInfo
+    warnings: tuple[Warning, ...] = ()
+
+    def page(self, offset: int) -> Optional[int]:
+        """Printed page at an offset (falls back to the physical index when none is printed)."""
+        p = self.source_map.page_at(offset)
+        if p is None:
+            return None
+        return p.printed if p.printed is not None else p.index
+
+    def page_index(self, offset: int) -> Optional[int]:
+        p = self.source_map.page_at(offset)
+        return None if p is None else p.index
+
+
+# ----------------------------------------------------------------------------------------------
+# segment
+
+
+@dataclass
+class IssueInfo:
+    """What the cover, masthead and colophon say of the issue; unknown fields stay None."""
+
+    gazette_zh: Optional[str] = None
+    gazette_en: Optional[str] = None
+    year: Optional[int] = None
+    number: Optional[int] = None  # 第14期 → 14
+    total_number: Optional[int] = None  # 总第920期 → 920
+    publish_date: Optional[str] = None  # ISO 8601
+    publisher_zh: Optional[str] = None  # 主办单位 / masthead "…主办"
+    publisher_en: Optional[str] = None  # "Published by the …"
+    supervisor: Optional[str] = None  # 主管单位
+    serial_cn: Optional[str] = None  # 全国统一刊号 CN50-1147/D
+    colophon: dict[str, str] = field(default_factory=dict)  # every other 版权页 field, as printed
+
+
+@dataclass
+class TocEntry:
+    category_zh: Optional[str]
+    category_en: Optional[str]
+    title_zh: str
+    title_en: Optional[str]
+    page: Optional[int]
+    span: Optional[Span] = None  # the Chinese entry's line
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """A document's stretch of the cleaned text, as segment found it."""
+
+    span: Span
+    category_zh: Optional[str] = None
+    category_en: Optional[str] = None
+    toc_index: Optional[int] = None  # index into Segmentation.toc
+
+
+@dataclass
+class Segmentation:
+    info: IssueInfo
+    toc: list[TocEntry]
+    documents: list[DocumentText]
+    warnings: list[Warning] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# document → clauses → units → targets
+
+
+@dataclass
+class UnitRef:
+    name: str  # as printed (after shared-suffix expansion)
+    canonical: str  # registry name; = name when not in the registry
+    span: Span  # where it is printed (for an expanded name, the printed stretch it came from)
+    inherited: bool = False  # from a heading note or a "下同" rule rather than the clause's own note
+    known: bool = True  # found in the registry
+    page: Optional[int] = None
+
+
+@dataclass
+class Target:
+    text: str  # the minimal phrase, as printed
+    indicator: Optional[str]
+    comparator: str  # ">=", ">", "=", "<=", "<", "range"
+    value: Decimal
+    value_max: Optional[Decimal]
+    unit: Optional[str]
+    year: Optional[int]
+    kind: str  # "target" (a goal to reach) | "parameter" (a rate, cap, term…)
+    span: Span
+    page: Optional[int] = None
+
+
+@dataclass
+class ListItem:
+    """A "——" bullet (or similar) inside a clause: kept as part of it, not a clause."""
+
+    marker: str
+    text: str
+    span: Span
+    page: Optional[int] = None
+
+
+@dataclass
+class Clause:
+    label: str  # marker as printed: 一、 （一） 1. （1） ① 第三条
+    level: int  # 1 = outermost level the document uses
+    path: list[int]  # printed ordinals from the top
+    heading: Optional[str]
+    text: str  # whole clause text, page-break joins repaired, children excluded
+    span: Span  # from the marker to the end of the clause's own text
+    page: Optional[int] = None  # printed page where the clause starts
+    page_index: Optional[int] = None  # physical page where it starts
+    numbering: str = ""  # grammar level name, e.g. "zh_comma", "paren_zh", "arabic_dot"
+    children: list["Clause"] = field(default_factory=list)
+    list_items: list[ListItem] = field(default_factory=list)
+    lead_units: list[UnitRef] = field(default_factory=list)
+    responsible_units: list[UnitRef] = field(default_factory=list)
+    unit_flags: list[str] = field(default_factory=list)  # e.g. "等部门", "等", "按职责分工负责"
+    targets: list[Target] = field(default_factory=list)
+    source: str = "text"  # "ocr" when the clause starts on an OCR'd page
+    confidence: Optional[float] = None
+
+
+@dataclass
+class Attachment:
+    title: str
+    span: Optional[Span] = None  # the attachment's title line
+    body_span: Optional[Span] = None  # its text, when the issue prints it
+
+
+@dataclass
+class Document:
+    title: str
+    span: Span  # whole document, title to signature/date
+    doc_number: Optional[str] = None  # as printed, spaces removed: 渝府发〔2022〕31号
+    doc_number_parts: Optional[dict] = None  # {"prefix": "渝府发", "year": 2022, "serial": 31}
+    title_en: Optional[str] = None
+    doc_type: Optional[str] = None  # 文种: 通知, 意见, 决定, 办法, 令 …
+    category_zh: Optional[str] = None
+    category_en: Optional[str] = None
+    issuers: list[str] = field(default_factory=list)  # 发文机关署名 (several when joint)
+    date: Optional[str] = None  # 成文日期, ISO
+    addressees: list[str] = field(default_factory=list)  # 主送机关
+    attachments: list[Attachment] = field(default_factory=list)
+    cited_doc_numbers: list[str] = field(default_factory=list)
+    page_start: Optional[int] = None
+    page_end: Optional[int] = None
+    body_spans: list[Span] = field(default_factory=list)  # where clauses live (body, attachments)
+    clauses: list[Clause] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def issuer(self) -> Optional[str]:
+        return "、".join(self.issuers) if self.issuers else None
+
+
+@dataclass
+class Issue:
+    """The whole parse of one source: what ``gazette_parser.parse`` returns."""
+
+    info: IssueInfo
+    toc: list[TocEntry]
+    documents: list[Document]
+    warnings: list[Warning]
+    source: SourceInfo
+    text: Optional[Text] = None  # the cleaned text spans point into
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self, include_text: bool = False) -> dict:
+        from .emit.json import issue_to_dict
+
+        return issue_to_dict(self, include_text=include_text)
+
+    def to_json(self, include_text: bool = False) -> str:
+        from .emit.json import dumps
+
+        return dumps(self, include_text=include_text)
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+
+def walk(clauses: list[Clause]):
+    """Every clause, depth first, in document order."""
+    for c in clauses:
+        yield c
+        yield from walk(c.children)
+
+
+def map_clauses(clauses: list[Clause], fn: Callable[[Clause], Clause]) -> list[Clause]:
+    """A new tree with ``fn`` applied to every clause (children are mapped first)."""
+    return [fn(replace(c, children=map_clauses(c.children, fn))) for c in clauses]

@@ -1,0 +1,61 @@
+"""The pipeline: compose the stages. Nothing here does parsing work of its own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+from . import clauses, clean, document, segment, targets, units
+from .errors import ParseError
+from .model import Issue
+from .read import read_source
+
+PathOrText = Union[str, os.PathLike, bytes]
+
+
+def _looks_like_path(value: str) -> bool:
+    if "\n" in value or len(value) > 4096:
+        return False
+    return Path(value).exists() or Path(value).suffix.lower() in (".txt", ".pdf", ".html", ".htm")
+
+
+def parse(
+    source: PathOrText,
+    *,
+    backend: str = "pdfplumber",
+    ocr: str = "auto",
+    registry: Optional["units.Registry"] = None,
+    name: Optional[str] = None,
+) -> Issue:
+    """Parse a gazette issue (or a single document) into the model.
+
+    ``source`` is a path (str or PathLike), the raw bytes of a file, or the text itself.
+    Raises a ``GazetteError`` subclass (ParseError, ReadError, NeedsOCR) for unusable input.
+    """
+    if isinstance(source, str) and not _looks_like_path(source):
+        src = read_source(source.encode("utf-8"), name=name, backend=backend, ocr=ocr)
+    else:
+        src = read_source(source, name=name, backend=backend, ocr=ocr)
+    text = clean.clean(src)
+    seg = segment.segment(text)
+    if not seg.documents:
+        raise ParseError("no document found (no title, 文号 or numbered body)", file=src.info.path)
+    docs = []
+    for doc_text in seg.documents:
+        doc = document.build_document(text, doc_text, seg)
+        doc = clauses.build_clauses(text, doc)
+        doc = units.attach_units(text, doc, registry)
+        doc = targets.attach_targets(text, doc)
+        docs.append(doc)
+    warnings = list(src.warnings) + list(text.warnings) + list(seg.warnings)
+    for doc in docs:
+        warnings.extend(doc.warnings)
+    return Issue(
+        info=seg.info,
+        toc=seg.toc,
+        documents=docs,
+        warnings=warnings,
+        source=src.info,
+        text=text,
+    )

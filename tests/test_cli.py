@@ -1,0 +1,24 @@
+"""The CLI: every command is documented in the README; bad input is one line, not a traceback."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from gazette_parser.cli import main
+
+from .conftest import ROOT
+
+
+def test_every_command_is_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert re.search(rf"gazette-parse {name}\b", readme), f"command {name!r} missing from README"
+
+
+def test_missing_file_is_one_line_error(tmp_path):
+    result = CliRunner().invoke(main, [str(tmp_path / "nope.pdf")])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "nope.pdf" in result.output and "not found" in result.output
