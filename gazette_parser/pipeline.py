@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Optional, Union
 
@@ -13,11 +14,19 @@ from .read import read_source
 
 PathOrText = Union[str, os.PathLike, bytes]
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def _looks_like_path(value: str) -> bool:
-    if "\n" in value or len(value) > 4096:
+    """A str names a file when it is one line that exists or ends like one of our formats."""
+    if "\n" in value or len(value) > 1024 or "\x00" in value:
         return False
-    return Path(value).exists() or Path(value).suffix.lower() in (".txt", ".pdf", ".html", ".htm")
+    try:
+        if Path(value).exists():
+            return True
+    except (OSError, ValueError):  # too long for the file system, or otherwise no path
+        return False
+    return Path(value).suffix.lower() in (".txt", ".pdf", ".html", ".htm")
 
 
 def parse(
@@ -34,7 +43,9 @@ def parse(
     Raises a ``GazetteError`` subclass (ParseError, ReadError, NeedsOCR) for unusable input.
     """
     if isinstance(source, str) and not _looks_like_path(source):
-        src = read_source(source.encode("utf-8"), name=name, backend=backend, ocr=ocr)
+        # Text given in memory: lone surrogates cannot be encoded, so they become U+FFFD here.
+        data = _LONE_SURROGATE.sub("\ufffd", source).encode("utf-8")
+        src = read_source(data, name=name, backend=backend, ocr=ocr)
     else:
         src = read_source(source, name=name, backend=backend, ocr=ocr)
     text = clean.clean(src)

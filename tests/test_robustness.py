@@ -1,0 +1,253 @@
+"""Hostile and broken inputs (issue 10): never a traceback, a hang, runaway memory or partial output.
+
+The bad files are made here, by the tests themselves, from the real sample. Each case runs the real
+CLI in a subprocess with a wall-clock timeout and an address-space limit, so a hang or a memory blow-up
+fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gazette_parser.errors import GazetteError
+
+from .conftest import CQ_PDF, DATA
+
+SMALL_NOTICE = DATA / "robust_small_notice.txt"
+MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for one parse; a page-streaming reader stays far below
+
+
+def _limit_memory():  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_cli(*args: str, timeout: float = 180, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gazette_parser", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess, name: str):
+    """Non-zero exit, no traceback, one line on stderr naming the file."""
+    assert proc.returncode not in (0,), proc.stdout[:500]
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert name in lines[0], lines[0]
+
+
+def assert_no_partial_output(directory: Path, output: Path):
+    assert not output.exists()
+    leftovers = [p.name for p in directory.iterdir() if p.name.startswith("." + output.name)]
+    assert leftovers == []
+
+
+def parse_or_fail(tmp_path: Path, name: str, data: bytes, timeout: float = 180):
+    """Run the CLI on ``data`` saved as ``name``; on failure check it failed cleanly."""
+    src = tmp_path / name
+    src.write_bytes(data)
+    out = tmp_path / "out.json"
+    proc = run_cli(str(src), "-o", str(out), timeout=timeout)
+    if proc.returncode != 0:
+        assert_clean_failure(proc, name)
+        assert_no_partial_output(tmp_path, out)
+        return proc, None
+    assert "Traceback" not in proc.stderr
+    return proc, json.loads(out.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# files that are not what they claim
+
+
+def test_empty_file(tmp_path):
+    proc, result = parse_or_fail(tmp_path, "empty.pdf", b"")
+    assert result is None and "empty" in proc.stderr
+
+
+def test_whitespace_only_text(tmp_path):
+    proc, result = parse_or_fail(tmp_path, "blank.txt", b"  \n\n \t\n")
+    assert result is None
+
+
+@pytest.mark.parametrize("name", ["random.pdf", "random.txt", "random.html", "random.bin"])
+def test_random_bytes(tmp_path, name):
+    data = random.Random(20221).randbytes(64 * 1024)
+    proc, result = parse_or_fail(tmp_path, name, data)
+    assert result is None, "random bytes must not parse into a document"
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_truncated_pdf(tmp_path, fraction):
+    data = CQ_PDF.read_bytes()
+    proc, result = parse_or_fail(tmp_path, f"cut{int(fraction * 100)}.pdf", data[: int(len(data) * fraction)])
+    if result is not None:  # a reader that recovers part of the file must say what it lost or keep it whole
+        assert result["documents"], "a recovered PDF must not become an empty result"
+
+
+def _pdf_writer_from_sample(pages: int):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(str(CQ_PDF))
+    writer = pypdf.PdfWriter()
+    for i in range(pages):
+        writer.add_page(reader.pages[i % len(reader.pages)])
+    return writer
+
+
+def _bytes(writer) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_encrypted_pdf(tmp_path):
+    writer = _pdf_writer_from_sample(3)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    proc, result = parse_or_fail(tmp_path, "locked.pdf", _bytes(writer))
+    assert result is None
+    assert "password" in proc.stderr.lower() or "encrypt" in proc.stderr.lower()
+
+
+def test_zero_page_pdf(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    proc, result = parse_or_fail(tmp_path, "nopages.pdf", _bytes(pypdf.PdfWriter()))
+    assert result is None
+
+
+def test_pdf_without_text_layer(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(width=595, height=842)
+    proc, result = parse_or_fail(tmp_path, "blank.pdf", _bytes(writer))
+    assert result is None
+    assert "ocr" in proc.stderr.lower() or "text" in proc.stderr.lower()
+
+
+@pytest.mark.slow
+def test_500_page_pdf_memory_bounded(tmp_path):
+    writer = _pdf_writer_from_sample(500)
+    src = tmp_path / "big.pdf"
+    src.write_bytes(_bytes(writer))
+    out = tmp_path / "big.json"
+    proc = run_cli(str(src), "--backend", "pdfium", "--ocr", "never", "-o", str(out), timeout=1200)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["source"]["pages"] == 500
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mib < 2048, f"peak RSS {peak_mib:.0f} MiB for 500 pages"
+
+
+# ---------------------------------------------------------------------------------------------
+# text that is hostile in content
+
+
+def test_control_characters_and_lone_surrogates():
+    import gazette_parser
+
+    base = SMALL_NOTICE.read_text(encoding="utf-8")
+    hostile = base.replace("鼓励", "鼓\x00励\x07", 1).replace("落实", "落\ud800实", 1) + "\x1b[31m\udfff\n"
+    issue = gazette_parser.parse(hostile)
+    doc = issue.documents[0]
+    assert doc.doc_number == "渝府办发〔2022〕81号"
+    out = issue.to_json(include_text=True)
+    json.loads(out)
+    assert "\x00" not in out and "\\u0000" not in out
+    out.encode("utf-8")  # no lone surrogate survives
+
+
+def test_text_file_with_control_characters(tmp_path):
+    base = SMALL_NOTICE.read_text(encoding="utf-8")
+    data = base.replace("为贯彻", "\x01\x02为\x0b贯彻", 1).encode("utf-8")
+    proc, result = parse_or_fail(tmp_path, "ctrl.txt", data)
+    assert result is not None and result["documents"][0]["doc_number"] == "渝府办发〔2022〕81号"
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [("gbk", b""), ("gb18030", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+     ("utf-16-le", b""), ("utf-16-be", b""), ("utf-8", b"\xef\xbb\xbf")],
+)
+def test_encodings(tmp_path, encoding, bom):
+    import gazette_parser
+
+    text = SMALL_NOTICE.read_text(encoding="utf-8")
+    reference = gazette_parser.parse(text)
+    proc, result = parse_or_fail(tmp_path, f"notice-{encoding}.txt", bom + text.encode(encoding))
+    assert result is not None, proc.stderr
+    doc = result["documents"][0]
+    assert doc["doc_number"] == reference.documents[0].doc_number
+    assert doc["title"] == reference.documents[0].title
+    assert len(doc["clauses"]) == len(reference.documents[0].clauses)
+
+
+def test_deeply_nested_numbering():
+    import gazette_parser
+    from gazette_parser.model import walk
+
+    markers = ["一、", "（一）", "1.", "（1）", "①"]
+    lines = ["关于测试深层编号的通知", "测试〔2024〕1号", "各单位："]
+    for i in range(200):
+        for depth, marker in enumerate(markers):
+            lines.append(f"{marker}第{depth + 1}层条款内容，编号第{i + 1}组。")
+    lines += ["测试单位", "2024年1月1日"]
+    issue = gazette_parser.parse("\n".join(lines) + "\n")
+    clauses = list(walk(issue.documents[0].clauses))
+    assert clauses, "numbered lines must become clauses"
+    assert max(c.level for c in clauses) <= len(markers)
+    json.loads(issue.to_json())
+
+
+@pytest.mark.slow
+def test_million_numbered_lines(tmp_path):
+    lines = ["关于测试大量条款的通知", "测试〔2024〕2号", "各单位："]
+    lines += [f"{i}. 第{i}项工作要求。" for i in range(1, 1_000_001)]
+    lines += ["测试单位", "2024年1月1日"]
+    src = tmp_path / "million.txt"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "million.json"
+    proc = run_cli(str(src), "-o", str(out), timeout=1500)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert out.stat().st_size > 0
+
+
+def test_html_entity_bomb(tmp_path):
+    entities = ['<!ENTITY lol "lol">']
+    for i in range(1, 10):
+        prev = f"&lol{i - 1};" if i > 1 else "&lol;"
+        entities.append(f'<!ENTITY lol{i} "{prev * 10}">')
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n' + "\n".join(entities) + "\n]>\n"
+        "<html><head><meta charset=\"utf-8\"><title>通知</title></head><body>"
+        "<h1>关于测试的通知</h1><p>测试〔2024〕3号</p><p>&lol9;</p></body></html>"
+    ).encode("utf-8")
+    proc, result = parse_or_fail(tmp_path, "bomb.html", bomb, timeout=120)
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mib < 2048
+    if result is not None:
+        assert "lollollollollollollollollollol" * 1000 not in json.dumps(result, ensure_ascii=False)
+
+
+def test_api_errors_are_gazette_errors(tmp_path):
+    import gazette_parser
+
+    for data in (b"", b"\x00\x01\x02" * 100, "这里没有任何公文。\n".encode("utf-8")):
+        with pytest.raises(GazetteError):
+            gazette_parser.parse(data)
