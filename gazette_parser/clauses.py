@@ -1,9 +1,516 @@
-"""clauses: a Document's body spans → its clause tree, driven by grammars/numbering.toml."""
+"""clauses: a Document's body spans → its clause tree, driven by grammars/numbering.toml.
+
+How it works, line by line over each body span (the cleaned text has one paragraph per line):
+
+1. A line opening with a marker of the numbering grammar (一、 （一） 1. （1） ① 第X章 第X条 …) is a
+   *candidate*. Contents lines, "——" bullets and lines opening with a cross-reference
+   ("第十条规定的…") never are.
+2. Levels come from what the body uses, with a stack of open clauses: a style already open closes
+   everything below it and becomes a sibling; a new style opens one level deeper — unless the
+   grammar ranks it outside a style that is open (then that style is closed first).
+3. A candidate whose number is not the one expected (1, the previous sibling + 1, or the running
+   number of that style across parents) is a continuation line when the line before it is a broken
+   paragraph (no closing punctuation): "1000 万元。" after a page break, "2. …" under "附件：1. …".
+   Otherwise it is a clause, with a sequence warning (skipped / repeated / out of order).
+4. Every other line belongs to the open clause. A signature date, a 文号 line or an attachment
+   heading closes the run (the numbering restarts after it), so one body span holding several
+   documents, or a notice and the plan it issues, still gives sensible trees.
+
+Clause.text is the clause's own text after its label (heading included, children excluded), with
+paragraph breaks as "\\n" and page-break splits ("…生态优先绿" / "色发展示范区…") joined.
+"""
 
 from __future__ import annotations
 
-from .model import Document, Text
+import re
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from .model import Clause, Document, Issue, ListItem, Text, Warning, walk
+from .resources import load_grammar
+
+GRAMMAR_FILE = "numbering.toml"
+
+# ----------------------------------------------------------------------------------------------
+# numerals
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def zh_to_int(s: str) -> int:
+    """A Chinese numeral as printed in clause numbers: 一 → 1, 十 → 10, 二十七 → 27, 一百零三 → 103."""
+    total, digit = 0, None
+    for ch in s:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            total += (1 if digit is None else digit) * _ZH_UNITS[ch]
+            digit = None
+        else:
+            raise ValueError(f"not a Chinese numeral: {s!r}")
+    return total + (digit or 0)
+
+
+def _circled_to_int(ch: str) -> int:
+    o = ord(ch)
+    if 0x2460 <= o <= 0x2473:
+        return o - 0x2460 + 1
+    if 0x3251 <= o <= 0x325F:
+        return o - 0x3251 + 21
+    if 0x32B1 <= o <= 0x32BF:
+        return o - 0x32B1 + 36
+    raise ValueError(f"not a circled number: {ch!r}")
+
+
+def ordinal(num: str) -> int:
+    """The integer of a printed ordinal: Arabic (also full-width), Chinese, or circled."""
+    num = num.strip()
+    if num.isdecimal():
+        return int(num)
+    if len(num) == 1 and not ("\u4e00" <= num <= "\u9fff" or num in _ZH_DIGITS):
+        return _circled_to_int(num)
+    return zh_to_int(num)
+
+
+# ----------------------------------------------------------------------------------------------
+# the grammar
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    rank: int  # canonical order, 0 = outermost
+    regex: "re.Pattern[str]"
+    heading: str  # "line" | "sentence" | "bracket"
+    weak: Optional["re.Pattern[str]"] = None  # a looser form, held to the expected number
+
+
+@dataclass(frozen=True)
+class Grammar:
+    levels: tuple[Level, ...]
+    list_markers: tuple[str, ...]
+    date: "re.Pattern[str]"
+    doc_number: "re.Pattern[str]"
+    attachment: "re.Pattern[str]"
+    closing: "re.Pattern[str]"
+    attachment_list: "re.Pattern[str]"
+    toc_line: "re.Pattern[str]"
+    terminal: "re.Pattern[str]"
+    heading_line_max: int
+    may_open_anywhere: tuple[str, ...]
+
+
+def _compile(raw: dict) -> Grammar:
+    nums = raw.get("numerals", {})
+    levels = []
+    for rank, lv in enumerate(raw["level"]):
+        pat = lv["pattern"]
+        for key, val in nums.items():
+            pat = pat.replace("{" + key + "}", val)
+        weak = lv.get("weak_pattern")
+        levels.append(Level(name=lv["name"], rank=rank, regex=re.compile(r"[ \t\u3000]*(?:" + pat + ")"),
+                            heading=lv.get("heading", "sentence"),
+                            weak=re.compile(r"[ \t\u3000]*(?:" + weak + ")") if weak else None))
+    b = raw["boundaries"]
+    markers = sorted(raw.get("list_items", {}).get("markers", ["——"]), key=len, reverse=True)
+    return Grammar(
+        levels=tuple(levels),
+        list_markers=tuple(markers),
+        date=re.compile(b["date"]),
+        doc_number=re.compile(b["doc_number"]),
+        attachment=re.compile(b["attachment"]),
+        closing=re.compile(b["closing"]),
+        attachment_list=re.compile(b["attachment_list"]),
+        toc_line=re.compile(b["toc_line"]),
+        terminal=re.compile(raw["text"]["terminal"]),
+        heading_line_max=int(raw["text"].get("heading_line_max", 60)),
+        may_open_anywhere=tuple(raw.get("sequence", {}).get("may_open_anywhere", ())),
+    )
+
+
+_compiled: list = [None, None]  # [the raw dict it was compiled from, the Grammar]
+
+
+def grammar() -> Grammar:
+    """The compiled numbering grammar (recompiled when --grammar-dir swaps the file)."""
+    raw = load_grammar(GRAMMAR_FILE)
+    if _compiled[0] is not raw:
+        _compiled[:] = [raw, _compile(raw)]
+    return _compiled[1]
+
+
+# ----------------------------------------------------------------------------------------------
+# lines and markers
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character (after leading blanks) in text.text
+    end: int  # offset just past the last character (before the newline)
+    s: str  # text.text[start:end]
+
+
+@dataclass
+class _Marker:
+    level: Level
+    label: str
+    num: int
+    body_start: int  # offset where the text after the label (and blanks) begins
+    weak: bool = False  # matched by the level's weak pattern only
+
+
+def _lines(full: str, start: int, end: int) -> list[_Line]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = full.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        a, b = pos, stop
+        while a < b and full[a] in " \t\u3000\r":
+            a += 1
+        while b > a and full[b - 1] in " \t\u3000\r":
+            b -= 1
+        if b > a:
+            out.append(_Line(a, b, full[a:b]))
+        pos = stop + 1
+    return out
+
+
+def _marker(g: Grammar, line: _Line) -> Optional[_Marker]:
+    s = line.s
+    if g.toc_line.search(s):
+        return None
+    for lv in g.levels:
+        weak = False
+        m = lv.regex.match(s)
+        if not m and lv.weak is not None:
+            m, weak = lv.weak.match(s), True
+        if not m:
+            continue
+        try:
+            num = ordinal(m.group("num"))
+        except ValueError:
+            continue
+        if num <= 0:
+            continue
+        rest = m.end()
+        # a marker with nothing after it on the line is not a clause
+        tail = s[rest:].lstrip(" \t\u3000")
+        if not tail:
+            continue
+        lead = len(s) - len(s.lstrip(" \t\u3000"))
+        label = s[lead:m.end()].rstrip(" \t\u3000")
+        return _Marker(lv, label, num, line.start + len(s) - len(tail), weak)
+    return None
+
+
+def _ends_paragraph(g: Grammar, s: str) -> bool:
+    return bool(g.terminal.search(s))
+
+
+_NOT_HEADING_END = re.compile(r"[；;，,、]\s*$")
+_COLON_END = re.compile(r"[：:]\s*$")
+
+
+def _is_heading_line(g: Grammar, s: str) -> bool:
+    """A first line that is a title on its own ("总体要求", "基本原则。"), not the start of a
+    sentence broken by a page or an item of a list ("…合理使用房屋；")."""
+    body = s.rstrip("。 \u3000")
+    if "。" in body or len(body) > g.heading_line_max or _NOT_HEADING_END.search(body):
+        return False
+    if _COLON_END.search(body):
+        return len(body) <= 16
+    return True
+
+
+def _list_marker(g: Grammar, s: str) -> Optional[str]:
+    for mk in g.list_markers:
+        if s.startswith(mk):
+            return mk
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# building
+
+
+@dataclass
+class _Node:
+    marker: Optional[_Marker]  # None for the root
+    line: Optional[_Line]
+    lines: list[_Line] = field(default_factory=list)  # own lines (the marker line first)
+    children: list["_Node"] = field(default_factory=list)
+    child_last: dict[str, int] = field(default_factory=dict)  # style → last ordinal among children
+    path: list[int] = field(default_factory=list)
+
+
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+_CJK_SPACE = re.compile(rf"(?<={_CJK})[ \t\u3000]+(?={_CJK})")
+
+
+def _squeeze(s: str) -> str:
+    """Spaces between CJK characters go (letter-spaced "总   则" → "总则"); others stay."""
+    return _CJK_SPACE.sub("", s).strip()
+
+
+def _join(g: Grammar, parts: list[tuple[str, bool]]) -> str:
+    """Join (line text, is_heading_line) pairs: a newline after a finished paragraph or a heading
+    line, nothing after a line broken mid-paragraph (a page or column break)."""
+    out = []
+    for i, (s, is_heading) in enumerate(parts):
+        out.append(s)
+        if i + 1 < len(parts):
+            out.append("\n" if is_heading or _ends_paragraph(g, s) else "")
+    return "".join(out)
+
+
+class _Section:
+    """One run of clauses: a body span, or the part of one between boundaries."""
+
+    def __init__(self, g: Grammar, text: Text, warnings: list[Warning]):
+        self.g = g
+        self.text = text
+        self.warnings = warnings
+        self.root = _Node(None, None)
+        self.stack: list[_Node] = [self.root]
+        self.run_last: dict[str, int] = {}  # style → last ordinal anywhere in this section
+        self.prev_line: Optional[_Line] = None
+        self.prev_was_marker = False
+
+    # -- placement -----------------------------------------------------------------------------
+    def _place(self, lv: Level) -> int:
+        """Index in the stack of the node the new clause would hang under."""
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].marker.level.name == lv.name:
+                return i - 1
+        # a style not open: it goes under the innermost open style the grammar ranks outside it
+        i = len(self.stack) - 1
+        while i > 0 and self.stack[i].marker.level.rank > lv.rank:
+            i -= 1
+        return i
+
+    def _expected(self, parent: _Node, lv: Level) -> tuple[int, ...]:
+        last = parent.child_last.get(lv.name)
+        if last is not None:
+            return (last + 1,)
+        run = self.run_last.get(lv.name)
+        return (1,) if run is None else (1, run + 1)
+
+    def feed(self, line: _Line, mk: Optional[_Marker]) -> None:
+        if mk is not None:
+            pi = self._place(mk.level)
+            parent = self.stack[pi]
+            expected = self._expected(parent, mk.level)
+            if mk.weak and (mk.num not in expected or self.prev_line is None or not (
+                    self.prev_was_marker or _ends_paragraph(self.g, self.prev_line.s))):
+                mk = None  # "1.5万元…": a decimal, not item 1
+            elif mk.num not in expected:
+                broken = (self.prev_line is not None and not self.prev_was_marker
+                          and not _ends_paragraph(self.g, self.prev_line.s))
+                # a run of clauses opens with 一、/第一章/… or with number 1; a stray "2." before
+                # any clause (a table cell, a list fragment) is not the start of the tree
+                stray = (not self.root.children and mk.level.name not in self.g.may_open_anywhere)
+                if broken or stray:
+                    mk = None  # a continuation line that happens to open with a number
+                else:
+                    self._sequence_warning(mk, parent, expected, line)
+        if mk is not None:
+            pi = self._place(mk.level)
+            parent = self.stack[pi]
+            node = _Node(mk, line, lines=[line])
+            node.path = parent.path + [mk.num]
+            parent.children.append(node)
+            parent.child_last[mk.level.name] = mk.num
+            self.run_last[mk.level.name] = mk.num
+            del self.stack[pi + 1:]
+            self.stack.append(node)
+            self.prev_was_marker = True
+        else:
+            if self.stack[-1] is not self.root:
+                self.stack[-1].lines.append(line)
+            self.prev_was_marker = False
+        self.prev_line = line
+
+    def _sequence_warning(self, mk: _Marker, parent: _Node, expected: tuple[int, ...], line: _Line):
+        last = parent.child_last.get(mk.level.name)
+        where = "/".join(str(n) for n in parent.path) or "top"
+        if last is not None and mk.num == last:
+            code, msg = "clause-repeated", f"{mk.label} repeats number {mk.num} (under {where})"
+        elif last is not None and mk.num < last:
+            code, msg = "clause-out-of-order", f"{mk.label} ({mk.num}) comes after {last} (under {where})"
+        else:
+            want = expected[-1]
+            code = "clause-skipped"
+            msg = f"{mk.label} ({mk.num}) where {want} was expected (under {where})"
+        span = (line.start + line.s.find(mk.label), line.start + line.s.find(mk.label) + len(mk.label))
+        self.warnings.append(Warning(code, msg, page=self.text.page(span[0]), span=span,
+                                     page_index=self.text.page_index(span[0])))
+
+    def close_before(self, cut: int) -> None:
+        """Drop trailing lines (signature, next title) starting at or after ``cut`` from open clauses."""
+        for node in self.stack[1:]:
+            node.lines = [ln for ln in node.lines if ln.start < cut or ln is node.line]
+
+    # -- output ---------------------------------------------------------------------------------
+    def clauses(self) -> list[Clause]:
+        return [self._clause(n, 1) for n in self.root.children]
+
+    def _clause(self, n: _Node, level: int) -> Clause:
+        g, text = self.g, self.text
+        mk = n.marker
+        first = n.line
+        label_start = first.start + first.s.find(mk.label)
+        own = n.lines
+        # the first line: text after the label
+        head_s = text.text[mk.body_start:first.end]
+        if mk.level.heading == "line":
+            heading_line = True  # 第一章 总则: the line is the heading
+        elif mk.level.heading == "bracket":
+            heading_line = False  # 第九条 …: the text runs on, even across a page break
+        else:
+            heading_line = _is_heading_line(g, head_s)
+        parts: list[tuple[str, bool]] = [(head_s, heading_line)]
+        items: list[ListItem] = []
+        cur_item: Optional[list] = None  # [marker, start, end, [line texts]]
+        for ln in own[1:]:
+            parts.append((ln.s, False))
+            lm = _list_marker(g, ln.s)
+            if lm:
+                if cur_item:
+                    items.append(self._item(cur_item))
+                cur_item = [lm, ln.start, ln.end, [ln.s[len(lm):].lstrip(" \u3000")]]
+            elif cur_item is not None and not _ends_paragraph(g, cur_item[3][-1]):
+                cur_item[2] = ln.end  # the bullet's paragraph goes on past a page break
+                cur_item[3].append(ln.s)
+            else:
+                if cur_item:
+                    items.append(self._item(cur_item))
+                cur_item = None
+        if cur_item:
+            items.append(self._item(cur_item))
+        body = _join(g, parts)
+        heading = self._heading(mk, head_s, body, heading_line)
+        end = own[-1].end
+        page_start = text.source_map.page_at(label_start)
+        children = [self._clause(c, level + 1) for c in n.children]
+        return Clause(
+            label=mk.label,
+            level=level,
+            path=list(n.path),
+            heading=heading,
+            text=body,
+            span=(label_start, end),
+            page=text.page(label_start),
+            page_index=text.page_index(label_start),
+            numbering=mk.level.name,
+            children=children,
+            list_items=items,
+            source=page_start.source if page_start else "text",
+            confidence=page_start.confidence if page_start else None,
+        )
+
+    def _item(self, cur: list) -> ListItem:
+        parts = [(s, False) for s in cur[3]]
+        return ListItem(marker=cur[0], text=_join(self.g, parts), span=(cur[1], cur[2]),
+                        page=self.text.page(cur[1]))
+
+    def _heading(self, mk: _Marker, head_s: str, body: str, heading_line: bool) -> Optional[str]:
+        kind = mk.level.heading
+        if kind == "bracket":
+            m = re.match(r"\s*[【〔\[（(]([^】〕\]）)]{1,20})[】〕\]）)]", head_s)
+            return _squeeze(m.group(1)) if m else None
+        if kind == "line" or heading_line:
+            h = _squeeze(head_s).rstrip("。：: \u3000")
+            return h or None
+        first_par = body.split("\n", 1)[0]
+        i = first_par.find("。")
+        if i >= 0:
+            return _squeeze(first_par[:i]) or None
+        return None
+
+
+def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[Warning]) -> list[Clause]:
+    start, end = max(0, span[0]), min(len(text.text), span[1])
+    lines = _lines(text.text, start, end)
+    out: list[Clause] = []
+    sec = _Section(g, text, warnings)
+    in_list = False  # inside a "附件：1. … 2. …" list
+    for i, ln in enumerate(lines):
+        if in_list:
+            mk = _marker(g, ln)
+            if mk is not None and mk.level.name in ("arabic_dot", "paren_arabic", "circled"):
+                continue
+            in_list = False
+        boundary = None
+        if g.date.match(ln.s) or g.doc_number.match(ln.s):
+            boundary = i
+            # short unpunctuated lines just above (issuer names, the next document's title) go too
+            j = i - 1
+            while j >= 0 and i - j <= 3 and len(lines[j].s) <= 40 and not _ends_paragraph(g, lines[j].s) \
+                    and _marker(g, lines[j]) is None:
+                boundary = j
+                j -= 1
+        elif g.attachment_list.match(ln.s):
+            boundary, in_list = i, True
+        elif g.attachment.match(ln.s) or (g.closing.match(ln.s) and _marker(g, ln) is None):
+            boundary = i
+        if boundary is not None:
+            sec.close_before(lines[boundary].start)
+            out.extend(sec.clauses())
+            sec = _Section(g, text, warnings)
+            continue
+        if _list_marker(g, ln.s):
+            sec.feed(ln, None)
+            continue
+        sec.feed(ln, _marker(g, ln))
+    out.extend(sec.clauses())
+    return out
 
 
 def build_clauses(text: Text, document: Document) -> Document:
-    return document
+    """The document with its clause tree filled from its body spans (sequence warnings appended)."""
+    g = grammar()
+    spans = list(document.body_spans) or [document.span]
+    warnings: list[Warning] = []
+    clauses: list[Clause] = []
+    for span in spans:
+        clauses.extend(_body_clauses(g, text, span, warnings))
+    return replace(document, clauses=clauses, warnings=list(document.warnings) + warnings)
+
+
+# ----------------------------------------------------------------------------------------------
+# outline
+
+
+def _short(s: Optional[str], n: int = 40) -> str:
+    if not s:
+        return ""
+    s = s.replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def outline(issue: Issue) -> str:
+    """An indented outline of every document's clause tree, for a person to eyeball."""
+    out = []
+    for i, doc in enumerate(issue.documents, 1):
+        count = sum(1 for _ in walk(doc.clauses))
+        head = f"[{i}] {_short(doc.title, 60)}"
+        if doc.doc_number:
+            head += f" ({doc.doc_number})"
+        out.append(f"{head} — {count} clauses")
+
+        def emit(cs: list[Clause], depth: int) -> None:
+            for c in cs:
+                path = ".".join(str(n) for n in c.path)
+                what = c.heading if c.heading else _short(c.text)
+                page = f"  p.{c.page}" if c.page is not None else ""
+                out.append(f"{'  ' * depth}{c.label} {_short(what, 50)}  [{path}]{page}")
+                emit(c.children, depth + 1)
+
+        emit(doc.clauses, 1)
+        for w in doc.warnings:
+            if w.code.startswith("clause-"):
+                out.append(f"  ! {w.code} p.{w.page}: {w.message}")
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,20 +1,559 @@
-"""clean: Source (pages of lines) → Text (one string, one paragraph per line, plus a SourceMap)."""
+"""clean: Source (pages of lines) → Text (one string, one paragraph per line, plus a SourceMap).
+
+What it does, in order (patterns in grammars/clean.toml):
+
+1. Code points: full-width digits and letters → ASCII, Kangxi radicals / compatibility ideographs →
+   the ordinary ideograph, and — on pages whose font maps punctuation to GB2312-shifted code points
+   (U+A3AC for ，, U+A3AE for 。, « » for 《 》) — those repaired.
+2. Page furniture: page numbers ("— 3 —", "- 3 -", "3", "第3页") in the top/bottom band give the
+   page's printed number and are dropped; running heads are found by position and repetition (a
+   short line in the band whose text, digits masked, recurs on a share of the pages) and dropped;
+   document codes printed above a red header (ZJAC00-2024-0001) are dropped.
+3. Paragraphs: lines broken by the page width, a column or a page break are joined. With geometry
+   (PDF) a line continues the previous one when the previous reaches the right edge of its column and
+   this one is not indented (centred title lines in a large size are joined too); without geometry
+   (text) when the previous line is a body line with no sentence end and this one does not open a
+   numbered item. Joins insert nothing between CJK characters and a space between Latin words.
+4. Spaces: a space next to a CJK character is dropped (加 大 创 业 → 加大创业, 重   庆   市 →
+   重庆市, 占 GDP 比重 → 占GDP比重), except a wide gap between two multi-character words (two issuers
+   signed side by side).
+
+The SourceMap is exact: every offset of ``Text.text`` maps to the page its character came from; a
+paragraph joined across a page break changes page in mid-line.
+"""
 
 from __future__ import annotations
 
-from .model import PageStart, Source, SourceMap, Text
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import Line, Page, PageStart, Source, SourceMap, Text, Warning
+from .resources import load_grammar
+
+# ---------------------------------------------------------------------------------------------
+# characters
+
+_CJK_RANGES = (
+    (0x2010, 0x2027), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF), (0xB7, 0xB7),
+)
+
+
+def is_cjk(ch: str) -> bool:
+    """Han characters and CJK (full-width) punctuation, including “”—… used in Chinese text."""
+    o = ord(ch)
+    for lo, hi in _CJK_RANGES:
+        if lo <= o <= hi:
+            return True
+    return False
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
+
+
+# GB2312 row-1 punctuation leaked as U+A1xx/U+A3xx (Yi syllables) by fonts whose cmap is the raw
+# GB code: the README of the samples names U+A3AC for ， and U+A3AE for 。.
+_GB_ROW1 = "\u3000、。·ˉˇ¨〃々—～‖…‘’“”〔〕〈〉《》「」『』〖〗【】"
+_GB_SHIFT = {0xA1A1 + i: c for i, c in enumerate(_GB_ROW1)}
+_GB_SHIFT.update({0xA3A1 + i: chr(0xFF01 + i) for i in range(0x5E)})
+_GB_SHIFT[0xA3AE] = "。"  # the full stop of these fonts is 。, not ．
+_GB_SHIFT[0xA3A0] = "\u3000"
+_GB_EXTRA = {ord("«"): "《", ord("»"): "》"}
+
+
+def _basic_map() -> dict[int, str]:
+    m: dict[int, str] = {}
+    for i in range(10):
+        m[0xFF10 + i] = str(i)
+    for i in range(26):
+        m[0xFF21 + i] = chr(0x41 + i)
+        m[0xFF41 + i] = chr(0x61 + i)
+    m[0xFF05] = "%"
+    m[0x00A0] = " "
+    m[0xFEFF] = ""
+    m[0x200B] = ""
+    m[0x00AD] = ""
+    for o in range(0x2E80, 0x2FE0):  # CJK radicals supplement + Kangxi radicals → ideographs
+        n = unicodedata.normalize("NFKC", chr(o))
+        if n != chr(o):
+            m[o] = n
+    for o in range(0xF900, 0xFB00):  # compatibility ideographs
+        n = unicodedata.normalize("NFKC", chr(o))
+        if n != chr(o) and len(n) == 1:
+            m[o] = n
+    return m
+
+
+_BASIC = _basic_map()
+_DIGIT_DOT = re.compile(r"(?<=\d)．(?=\d)")
+_PUA_DIGITS = re.compile(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff] ?(?=\d)")
+
+
+def _gb_shifted(text: str) -> bool:
+    """Whether a page's text uses GB-shifted punctuation (not genuine Yi script)."""
+    yi = [c for c in text if 0xA000 <= ord(c) <= 0xA4CF]
+    if len(yi) < 2:
+        return False
+    hits = sum(1 for c in yi if ord(c) in _GB_SHIFT)
+    return hits >= 0.8 * len(yi)
+
+
+def normalize_chars(text: str, gb_shifted: bool = False) -> str:
+    """Code point repairs that keep a line's meaning (full-width digits → ASCII and so on)."""
+    if gb_shifted:
+        text = text.translate(_GB_SHIFT).translate(_GB_EXTRA)
+    text = text.translate(_BASIC)
+    if _PUA_DIGITS.search(text):  # a decimal point in a font without a Unicode map: 5 .5%
+        text = _PUA_DIGITS.sub(".", text)
+    if "．" in text:
+        text = _DIGIT_DOT.sub(".", text)
+    return text
+
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
+
+
+def _han_run_before(s: str, i: int) -> int:
+    n = 0
+    while i - 1 - n >= 0 and is_han(s[i - 1 - n]):
+        n += 1
+    return n
+
+
+def _han_run_after(s: str, j: int) -> int:
+    n = 0
+    while j + n < len(s) and is_han(s[j + n]):
+        n += 1
+    return n
+
+
+def squeeze_spaces(s: str) -> str:
+    """Drop spaces next to CJK characters; collapse other runs to one space; strip the ends.
+
+    A wide gap (two or more spaces) between two words of two or more Han characters each is kept as
+    one space: it separates things printed side by side (joint issuers), not letters of one word.
+    """
+    out = []
+    pos = 0
+    for m in _SPACES.finditer(s):
+        i, j = m.start(), m.end()
+        out.append(s[pos:i])
+        pos = j
+        if i == 0 or j == len(s):
+            continue
+        a, b = s[i - 1], s[j]
+        if is_cjk(a) or is_cjk(b):
+            if (j - i) >= 2 and _han_run_before(s, i) >= 2 and _han_run_after(s, j) >= 2:
+                out.append(" ")
+            continue
+        out.append(" ")
+    out.append(s[pos:])
+    return "".join(out).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# grammar
+
+
+@dataclass(frozen=True)
+class _Rules:
+    page_number: tuple[re.Pattern, ...]
+    band: float
+    repeat_share: float
+    document_code: re.Pattern
+    starts: tuple[re.Pattern, ...]
+    terminal: str
+    closing: str
+    body_marks: str
+    min_body_chars: int
+
+
+@functools.lru_cache(maxsize=None)
+def _rules_cached(_key: int) -> _Rules:
+    g = load_grammar("clean.toml")
+    p, c, par = g["page"], g["codes"], g["paragraph"]
+    return _Rules(
+        page_number=tuple(re.compile(x) for x in p["page_number"]),
+        band=float(p.get("band", 0.15)),
+        repeat_share=float(p.get("repeat_share", 0.25)),
+        document_code=re.compile(c["document_code"]),
+        starts=tuple(re.compile(x) for x in par["starts"]),
+        terminal=par["terminal"],
+        closing=par["closing"],
+        body_marks=par["body_marks"],
+        min_body_chars=int(par["min_body_chars"]),
+    )
+
+
+def _rules() -> _Rules:
+    # keyed on the loaded grammar object so --grammar-dir (which clears load_grammar) takes effect
+    return _rules_cached(id(load_grammar("clean.toml")))
+
+
+def page_number_of(text: str) -> Optional[int]:
+    """The printed page number when the whole line is one ("— 3 —", "- 3 -", "第3页"), else None."""
+    t = text.strip()
+    if not t or len(t) > 16:
+        return None
+    for rx in _rules().page_number:
+        m = rx.match(t)
+        if m:
+            n = int(m.group("num"))
+            return n if 0 < n < 10000 else None
+    return None
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+# ---------------------------------------------------------------------------------------------
+# lines with layout facts
+
+
+@dataclass
+class _L:
+    text: str  # characters normalised, spaces not yet squeezed
+    page_pos: int  # position of the page in source.pages
+    x0: Optional[float] = None
+    x1: Optional[float] = None
+    top: Optional[float] = None
+    size: Optional[float] = None
+    block: int = 0  # 0 full width, 1 left column, 2 right column
+    left: Optional[float] = None  # block's left edge
+    right: Optional[float] = None  # block's right edge
+
+    @property
+    def geo(self) -> bool:
+        return self.x0 is not None and self.x1 is not None and self.top is not None
+
+
+def _mode_bucket(values: list[float], step: float = 2.0) -> Optional[float]:
+    if not values:
+        return None
+    c = Counter(round(v / step) for v in values)
+    best = max(c.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    return best * step
+
+
+def _edges(lines: list[_L]) -> tuple[Optional[float], Optional[float]]:
+    """The left and right edge of a block of body lines (the justified margins)."""
+    long = [l for l in lines if len(l.text) >= 8]
+    if not long:
+        long = lines
+    if not long:
+        return None, None
+    x1s = [l.x1 for l in long]
+    right = _mode_bucket(x1s)
+    c = Counter(round(l.x0 / 2.0) for l in long)
+    shared = sorted(k for k, n in c.items() if n >= 2)
+    left = shared[0] * 2.0 if shared else min(l.x0 for l in long)
+    return left, right
+
+
+def _assign_blocks(lines: list[_L], width: Optional[float]) -> None:
+    """Mark lines of a two-column page as left/right column (the reader already ordered them)."""
+    if not lines:
+        return
+    w = width or max(l.x1 for l in lines)
+    mid = w / 2
+    tol = 0.02 * w
+    left = [l for l in lines if l.x1 <= mid + tol and len(l.text) >= 4]
+    right = [l for l in lines if l.x0 >= mid - tol and len(l.text) >= 4]
+    if len(left) >= 5 and len(right) >= 5 and (len(left) + len(right)) >= 0.5 * len(lines):
+        for l in lines:
+            if l.x1 <= mid + tol:
+                l.block = 1
+            elif l.x0 >= mid - tol:
+                l.block = 2
+
+
+def _body_size(lines: list[_L]) -> Optional[float]:
+    c: Counter = Counter()
+    for l in lines:
+        if l.size:
+            c[round(l.size * 2) / 2] += len(l.text)
+    return c.most_common(1)[0][0] if c else None
+
+
+# ---------------------------------------------------------------------------------------------
+# paragraph decisions
+
+
+def _last_meaningful(s: str) -> str:
+    s = s.rstrip()
+    t = s.rstrip("”’\"'")
+    return t[-1] if t else (s[-1] if s else "")
+
+
+def _ends_sentence(s: str, rules: _Rules, closing: bool = True) -> bool:
+    ch = _last_meaningful(s)
+    return bool(ch) and (ch in rules.terminal or (closing and ch in rules.closing))
+
+
+def _starts_item(s: str, rules: _Rules) -> bool:
+    t = s.lstrip()
+    return any(rx.match(t) for rx in rules.starts)
+
+
+def _toc_like(s: str) -> bool:
+    return "……" in s or "…" * 2 in s or "...." in s or "·····" in s
+
+
+def _continues_text(prev: str, cur: str, rules: _Rules) -> bool:
+    """Text-only sources: is ``cur`` the rest of ``prev``'s paragraph?"""
+    p, c = prev.strip(), cur.strip()
+    if not p or not c:
+        return False
+    if _ends_sentence(p, rules) or _starts_item(c, rules) or _toc_like(p):
+        return False
+    if not any(m in p for m in rules.body_marks):
+        return False
+    if len(p) < rules.min_body_chars and p[-1] not in "，、,":
+        return False
+    if page_number_of(c) is not None:
+        return False
+    return True
+
+
+def _centered(l: _L) -> bool:
+    if l.left is None or l.right is None or not l.size:
+        return False
+    mid = (l.left + l.right) / 2
+    return abs((l.x0 + l.x1) / 2 - mid) <= 1.5 * l.size
+
+
+def _reaches_right(l: _L) -> bool:
+    if l.right is None or not l.size:
+        return False
+    return l.x1 >= l.right - 0.9 * l.size
+
+
+def _indented(l: _L) -> bool:
+    return l.left is not None and l.size is not None and l.x0 > l.left + 0.6 * l.size
+
+
+def _continues_geo(prev: _L, cur: _L, rules: _Rules, body: Optional[float]) -> bool:
+    """PDF lines: is ``cur`` the rest of ``prev``'s paragraph?"""
+    ps, cs = prev.size or 0.0, cur.size or 0.0
+    size = max(ps, cs) or 12.0
+    if abs(ps - cs) > 0.15 * size:
+        return False
+    same_flow = prev.page_pos == cur.page_pos and prev.block == cur.block
+    if same_flow:
+        pitch = cur.top - prev.top
+        if pitch <= 0 or pitch > 2.6 * size:
+            return False
+        # a title set in a large size over several centred lines
+        if (body and size >= 1.25 * body and _centered(prev) and _centered(cur)
+                and pitch <= 2.2 * size and not _ends_sentence(prev.text, rules)):
+            return True
+    if not _reaches_right(prev):
+        return False
+    if _toc_like(prev.text) and re.search(r"[(（]?\d+[)）]?\s*$", prev.text):
+        return False
+    if cur.x0 > prev.x0 + 0.6 * size and same_flow:
+        return False
+    if _indented(cur) and not _indented(prev):
+        return False
+    if _ends_sentence(prev.text, rules) and (_starts_item(cur.text, rules) or _indented(cur)):
+        return False
+    if not same_flow and _indented(cur):
+        return False
+    return True
+
+
+def _joiner(a: str, b: str) -> str:
+    if not a or not b:
+        return ""
+    x, y = a[-1], b[0]
+    if is_cjk(x) or is_cjk(y) or x == "-":
+        return ""
+    if x.isascii() and y.isascii() and (y.isalnum() or y in "(\"'") and not (x.isdigit() and y.isdigit()):
+        return " "
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# the stage
+
+
+def _page_lines(page: Page, pos: int, gb: bool) -> list[_L]:
+    out = []
+    for ln in page.lines:
+        t = normalize_chars(ln.text, gb)
+        if not t.strip():
+            continue
+        out.append(_L(text=t.strip(), page_pos=pos, x0=ln.x0, x1=ln.x1, top=ln.top, size=ln.size))
+    return out
+
+
+def _in_band(l: _L, page: Page, k: int, n: int, band: float) -> bool:
+    if l.geo and page.height:
+        return l.top < band * page.height or l.top > (1 - band) * page.height
+    return k < 2 or k >= n - 2
 
 
 def clean(source: Source) -> Text:
-    parts: list[str] = []
-    starts = []
+    rules = _rules()
+    pages = source.pages
+    npages = len(pages)
+    warnings: list[Warning] = []
+
+    # 1. normalised lines per page
+    per_page: list[list[_L]] = []
+    for pos, page in enumerate(pages):
+        gb = _gb_shifted("".join(l.text for l in page.lines))
+        per_page.append(_page_lines(page, pos, gb))
+
+    # 2. page numbers, running heads, document codes
+    printed: list[Optional[int]] = [p.printed for p in pages]
+    drop: list[set[int]] = [set() for _ in pages]
+    multi = sum(1 for ls in per_page if ls) >= 2
+    seen: Counter = Counter()
+    band_keys: list[list[tuple[int, str]]] = []
+    for pos, (page, ls) in enumerate(zip(pages, per_page)):
+        keys = []
+        n = len(ls)
+        for k, l in enumerate(ls):
+            if not (multi or l.geo):
+                continue
+            if not _in_band(l, page, k, n, rules.band):
+                continue
+            num = page_number_of(l.text)
+            if num is not None:
+                if printed[pos] is None:
+                    printed[pos] = num
+                drop[pos].add(k)
+                continue
+            if len(l.text) <= 40:
+                # position is part of the key: a running head recurs at the same height
+                where = f"@{round(l.top / 8)}" if l.geo else ""
+                parts = [p for p in re.split(r"\s{2,}", l.text.strip()) if p]
+                keys.append((k, tuple(dict.fromkeys([_mask(l.text) + where] + [_mask(p) + where for p in parts]))))
+        band_keys.append(keys)
+        for key in {kk for _, ks in keys for kk in ks}:
+            seen[key] += 1
+        # document codes near the top of a page
+        for k, l in enumerate(ls):
+            near_top = (l.top < 0.2 * page.height) if (l.geo and page.height) else k < 4
+            if near_top and rules.document_code.match(l.text.strip()):
+                drop[pos].add(k)
+    with_text = sum(1 for ls in per_page if ls)
+    need = max(2, int(rules.repeat_share * with_text + 0.999))
+    for pos, keys in enumerate(band_keys):
+        for k, ks in keys:
+            # the whole line recurs, or each of its parts does (mirrored heads: "期号  刊名")
+            if seen[ks[0]] >= need or (len(ks) > 1 and all(seen[x] >= need for x in ks[1:])):
+                drop[pos].add(k)
+    _fill_printed(printed, pages)
+
+    # 3. layout facts: columns and edges (geometry only)
+    body_lines: list[list[_L]] = []
+    for pos, ls in enumerate(per_page):
+        kept = [l for k, l in enumerate(ls) if k not in drop[pos]]
+        body_lines.append(kept)
+    flat = [l for ls in body_lines for l in ls]
+    body = _body_size([l for l in flat if l.geo])
+    doc_edges: dict[int, tuple] = {}
+    geo_pages = [ls for ls in body_lines if ls and all(l.geo for l in ls)]
+    for ls, page in zip(body_lines, pages):
+        if ls and all(l.geo for l in ls):
+            _assign_blocks(ls, page.width)
+    for b in (0, 1, 2):
+        doc_edges[b] = _edges([l for ls in geo_pages for l in ls
+                               if l.block == b and (not body or abs((l.size or 0) - body) <= 0.5)])
+    l1, r2 = doc_edges[1][0], doc_edges[2][1]
+    if l1 is not None and r2 is not None:  # a two-column document: full width spans both columns
+        doc_edges[0] = (l1, r2)
+    for ls in geo_pages:
+        for b in (0, 1, 2):
+            blk = [l for l in ls if l.block == b]
+            if not blk:
+                continue
+            bodyish = [l for l in blk if not body or abs((l.size or 0) - body) <= 0.5]
+            dl, dr = doc_edges[b]
+            left, right = _edges(bodyish) if len(bodyish) >= 8 else (dl, dr)
+            if dl is not None and dr is not None and left is not None and right is not None:
+                em = body or 12.0
+                if abs(left - dl) > 3 * em or abs(right - dr) > 3 * em:
+                    left, right = dl, dr  # a page of short lines (colophon, table): the document's margins
+            if left is None or right is None:
+                left, right = _edges(blk)
+            for l in blk:
+                l.left, l.right = left, right
+
+    # 4. paragraphs: lists of (page_pos, piece)
+    paras: list[list[tuple[int, str]]] = []
+    prev: Optional[_L] = None
+    for ls in body_lines:
+        for l in ls:
+            piece = squeeze_spaces(l.text)
+            if not piece:
+                continue
+            if prev is not None and paras:
+                if prev.geo and l.geo:
+                    cont = _continues_geo(prev, l, rules, body)
+                else:
+                    cont = _continues_text(prev.text, l.text, rules)
+            else:
+                cont = False
+            if cont:
+                paras[-1].append((l.page_pos, piece))
+            else:
+                paras.append([(l.page_pos, piece)])
+            prev = l
+
+    # 5. emit text and the source map
+    out: list[str] = []
     offset = 0
-    for page in source.pages:
-        starts.append(PageStart(offset=offset, index=page.index, printed=page.printed,
+    first_offset: list[Optional[int]] = [None] * npages
+    for para in paras:
+        last = ""
+        for pos, piece in para:
+            j = _joiner(last, piece)
+            if j:
+                out.append(j)
+                offset += len(j)
+            if first_offset[pos] is None:
+                first_offset[pos] = offset
+            out.append(piece)
+            offset += len(piece)
+            last = piece
+        out.append("\n")
+        offset += 1
+    text = "".join(out)
+    starts = []
+    nxt = len(text)
+    offs: list[int] = [0] * npages
+    for pos in range(npages - 1, -1, -1):  # a page with no text starts where the next one does
+        if first_offset[pos] is not None:
+            nxt = first_offset[pos]
+        offs[pos] = nxt
+    running = 0
+    for pos, page in enumerate(pages):
+        o = max(offs[pos], running)
+        running = o
+        starts.append(PageStart(offset=o, index=page.index, printed=printed[pos],
                                 source=page.source, confidence=page.confidence))
-        for line in page.lines:
-            s = line.text.strip()
-            if s:
-                parts.append(s + "\n")
-                offset += len(s) + 1
-    return Text(text="".join(parts), source_map=SourceMap(tuple(starts)), info=source.info)
+    if npages and not text.strip() and any(p.needs_ocr for p in pages):
+        warnings.append(Warning(code="no-text", message="no usable text on any page"))
+    return Text(text=text, source_map=SourceMap(tuple(starts)), info=source.info,
+                warnings=tuple(warnings))
+
+
+def _fill_printed(printed: list[Optional[int]], pages) -> None:
+    """Fill unnumbered pages lying between numbered pages that agree on the numbering offset."""
+    known = [(i, p) for i, p in enumerate(printed) if p is not None]
+    if len(known) < 2:
+        return
+    for (i, a), (j, b) in zip(known, known[1:]):
+        if j - i > 1 and b - a == j - i:
+            for k in range(i + 1, j):
+                printed[k] = a + (k - i)

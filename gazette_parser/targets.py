@@ -1,9 +1,508 @@
-"""targets: numeric targets and policy parameters in each clause, with exact values."""
+"""targets: numeric targets and policy parameters in each clause, with exact values.
+
+``find_targets(s)`` scans one string; ``attach_targets(text, document)`` runs it over every
+clause's own text (children excluded) and returns a new Document. What counts — triggers, units,
+multipliers, exclusions, year markers, parameter cues — is data in grammars/targets.toml.
+
+How a number becomes a target:
+
+1. A quantity is a number (Arabic, Chinese or mixed, see numerals.py) with an optional multiplier
+   (万/亿/千) and a unit from the grammar; ``2500万—4500万元`` and ``1%—1.3%`` are one range.
+2. It is dropped when it is a date, a year, an ordinal (第四期), a denominator (每万人), a rank
+   (前3名), inside quotes or a title (“一区两群”), glued to Latin letters (5G, LPR—150BP), or names a
+   class (万亿级, 三级医院).
+3. It is kept when a trigger governs it: a comparator word before it (不低于, 最高, 达到 …) or after
+   it (以上, 以下), a verb of making before a count (建成109公里), an indicator ending right before
+   it (覆盖率 100%), or a list that continues a target (分别为20万元、300万元).
+4. year: the nearest year marker of its sentence (到2025年, 展望2035年, 2023年达到), else the
+   clause's 到YYYY年 marker, else the year passed in from the enclosing clauses.
+5. kind: "parameter" when its sentence has a policy cue (补贴, 贴息, 贷款, 额度 …), else "target".
+"""
 
 from __future__ import annotations
 
-from .model import Document, Text
+import functools
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from .model import Clause, Document, Target, Text, map_clauses
+from .numerals import normalize_digits, parse_number, tidy
+from .resources import load_grammar
+
+GRAMMAR = "targets.toml"
+
+_HARD_STOPS = "，。；：！？、,;:!?（）()【】[]〔〕"  # end a trigger window (newline: see below)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    quantity: "regex.Pattern"
+    unit_kind: dict
+    arabic_only: frozenset
+    magnitudes: dict
+    fraction: dict
+    before: tuple  # (alternation of every word, longest first; {word: (comparator, max_gap)})
+    after: "regex.Pattern"
+    after_map: dict
+    verbs: "regex.Pattern"
+    verb_gap: int
+    indicator_suffix: "regex.Pattern"
+    strip_prefixes: tuple
+    joiners: str
+    max_noun: int
+    exclude_before: str
+    rank_before: str
+    ratio_marks: str
+    share: tuple
+    rank_units: frozenset
+    quote_pairs: tuple
+    after_unit: tuple
+    year_re: "regex.Pattern"
+    clause_year: list
+    sentence_year: list
+    sentence_ends: str
+    cues: "regex.Pattern"
+
+
+@functools.lru_cache(maxsize=None)
+def _grammar_cached(_key: int) -> _Grammar:
+    g = load_grammar(GRAMMAR)
+    u = g["units"]
+    unit_kind = {}
+    for kind in ("percent", "measure", "count", "attribute"):
+        for w in u.get(kind, []):
+            unit_kind.setdefault(w, kind)
+    mags = {k: int(v) for k, v in u.get("magnitudes", {}).items()}
+    fraction = dict(u.get("fraction_prefixes", {}))
+    units_alt = _alt(unit_kind)
+    mags_alt = _alt(mags)
+    arabic = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    chinese = rf"[{_CN_DIGITS}点]*[一二两三四五六七八九十][{_CN_DIGITS}点]*"
+    frac_alt = _alt(fraction) if fraction else "(?!)"
+    # one number with its multiplier and unit; the unit is tried first so 5千米 is 5 千米
+    num = rf"(?:{arabic}|{chinese})"
+    qty = (
+        rf"(?P<frac>{frac_alt})?(?P<num>{num})[ \t]*"
+        rf"(?:(?P<unit>{units_alt})|(?P<mag>{mags_alt})[ \t]*(?P<unit2>{units_alt})?)?"
+    )
+    rng = rf"[ \t]*(?P<dash>[—–\-~～至])[ \t]*(?P<frac_b>{frac_alt})?(?P<num_b>{num})[ \t]*" \
+          rf"(?:(?P<unit_b>{units_alt})|(?P<mag_b>{mags_alt})[ \t]*(?P<unit2_b>{units_alt})?)?"
+    quantity = regex.compile(rf"{qty}(?:{rng})?")
+    before_map = {}
+    for grp in g.get("before", []):
+        for w in grp["words"]:
+            before_map.setdefault(w, (grp["comparator"], int(grp.get("max_gap", 20))))
+    before = (regex.compile(_alt(before_map)), before_map)
+    after_map = {}
+    for comp, words in g.get("after", {}).items():
+        for w in words:
+            after_map[w] = comp
+    after = regex.compile(rf"[ \t]*(?:{_alt(after_map)})")
+    verbs = g.get("verbs", {})
+    ind = g.get("indicator", {})
+    cont = g.get("continuation", {})
+    exc = g.get("exclude", {})
+    yr = g.get("year", {})
+    return _Grammar(
+        quantity=quantity,
+        unit_kind=unit_kind,
+        arabic_only=frozenset(u.get("arabic_only", [])),
+        magnitudes=mags,
+        fraction=fraction,
+        before=before,
+        after=after,
+        after_map=after_map,
+        verbs=regex.compile(_alt(verbs.get("words", [])) or "(?!)"),
+        verb_gap=int(verbs.get("max_gap", 12)),
+        indicator_suffix=regex.compile(rf"(?:{_alt(ind.get('suffixes', []))})[ \t]*$"),
+        strip_prefixes=tuple(ind.get("strip_prefixes", [])),
+        joiners="".join(cont.get("joiners", ["、"])),
+        max_noun=int(cont.get("max_noun", 10)),
+        exclude_before="".join(exc.get("before_chars", [])),
+        rank_before="".join(exc.get("rank_before", [])),
+        ratio_marks="".join(exc.get("ratio_marks", [])),
+        share=tuple(g.get("share", {}).get("followers", [])),
+        rank_units=frozenset(exc.get("rank_units", [])),
+        quote_pairs=tuple(tuple(p) for p in exc.get("quote_pairs", [])),
+        after_unit=tuple(exc.get("after_unit", [])),
+        year_re=regex.compile(exc.get("year", r"^(19|20)\d\d$")),
+        clause_year=[regex.compile(p) for p in yr.get("clause", [])],
+        sentence_year=[regex.compile(p) for p in yr.get("sentence", [])],
+        sentence_ends=yr.get("sentence_ends", "。！？!?"),
+        cues=regex.compile(_alt(g.get("kind", {}).get("parameter_cues", [])) or "(?!)"),
+    )
+
+
+def _grammar() -> _Grammar:
+    # keyed on the grammar dict's identity so --grammar-dir (which clears load_grammar) is honoured
+    return _grammar_cached(id(load_grammar(GRAMMAR)))
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers over the normalised string (same length as the input, so offsets carry over)
+
+
+def _normalise(s: str) -> str:
+    return normalize_digits(s).replace("％", "%").replace("～", "～")
+
+
+def _quoted_ranges(n: str, pairs) -> list[tuple[int, int]]:
+    out = []
+    for open_, close in pairs:
+        i = 0
+        while True:
+            a = n.find(open_, i)
+            if a < 0:
+                break
+            b = n.find(close, a + 1)
+            if b < 0 or b - a > 40:  # an unclosed or very long quote is prose, not a name
+                i = a + 1
+                continue
+            out.append((a, b + 1))
+            i = b + 1
+    return out
+
+
+def _sentences(n: str, ends: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(n):
+        if ch in ends:
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(n):
+        out.append((start, len(n)))
+    return out
+
+
+def _squash(s: str) -> str:
+    return regex.sub(r"\s+", "", s)
+
+
+def _value(g: _Grammar, frac: Optional[str], num: str, mag: Optional[str]) -> Decimal:
+    v = parse_number(num)
+    if mag:
+        v = tidy(v.scaleb(g.magnitudes[mag]))
+    return v
+
+
+@dataclass
+class _Qty:
+    start: int  # number start (or fraction prefix start)
+    end: int  # end of unit (or number)
+    value: Decimal
+    value_max: Optional[Decimal]
+    unit: Optional[str]
+    unit_kind: Optional[str]
+    chinese: bool
+
+
+def _quantities(g: _Grammar, n: str) -> list[_Qty]:
+    out = []
+    pos = 0
+    while True:
+        m = g.quantity.search(n, pos)
+        if m is None:
+            break
+        pos = m.end() if m.end() > m.start() else m.start() + 1
+        num = m.group("num")
+        a, b = m.start(), m.end()
+        # a Chinese numeral needs a unit (or 百分之); a lone 十 inside a word is not a number
+        chinese = not num[0].isdigit()
+        unit = m.group("unit") or m.group("unit2")
+        frac = m.group("frac")
+        if frac:
+            unit = g.fraction[frac]
+        mag = m.group("mag")
+        if m.group("num_b") is not None:
+            unit_b = m.group("unit_b") or m.group("unit2_b")
+            frac_b = m.group("frac_b")
+            if frac_b:
+                unit_b = g.fraction[frac_b]
+            ok = unit_b is not None and (unit is None or unit == unit_b)
+            if ok:
+                try:
+                    lo = _value(g, frac, num, mag)
+                    hi = _value(g, frac_b, m.group("num_b"), m.group("mag_b"))
+                except ValueError:
+                    ok = False
+            if ok and hi > lo and not chinese and m.group("num_b")[0].isdigit():
+                out.append(_Qty(a, b, lo, hi, unit_b, g.unit_kind.get(unit_b), False))
+                continue
+            # not a range: keep only the first quantity, rescan from the dash
+            b = m.start("dash")
+            pos = m.start("dash") + 1
+            while b > a and n[b - 1] in " \t":
+                b -= 1
+        if chinese and unit is None:
+            continue
+        try:
+            v = _value(g, frac, num, mag)
+        except ValueError:
+            continue
+        if unit is None and mag and b == m.end("mag"):
+            pass
+        out.append(_Qty(a, b if m.group("num_b") is not None else b, v, None, unit,
+                        g.unit_kind.get(unit) if unit else None, chinese))
+    return out
+
+
+def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
+    a, b = q.start, q.end
+    # glued to Latin letters or other digits: 5G, T3B, LPR—150BP, CN50-1147
+    prev = n[a - 1] if a > 0 else ""
+    nxt = n[b] if b < len(n) else ""
+    if prev.isascii() and prev.isalpha() or nxt.isascii() and (nxt.isalpha() or nxt.isdigit()):
+        return True
+    if prev in "—–-" and a >= 2 and n[a - 2].isascii() and n[a - 2].isalpha():
+        return True
+    # ordinal, denominator, rank: 第四期, 每万人, 前 3 名
+    k = a - 1
+    while k >= 0 and n[k] in " \t":
+        k -= 1
+    if k >= 0 and n[k] in g.exclude_before:
+        return True
+    if k >= 0 and n[k] in g.rank_before and q.unit in g.rank_units:
+        return True
+    if any(x <= a < y for x, y in quoted):
+        return True
+    # a year alone (2022年) and dates (1—5月 never reach here: 月 is no unit)
+    if q.unit == "年" and g.year_re.match(str(q.value)):
+        return True  # 2022年, and 2023-2025年 too
+    if nxt and nxt in g.ratio_marks or prev and prev in g.ratio_marks and a >= 2 and n[a - 2].isdigit():
+        return True
+    if q.unit in g.arabic_only and q.chinese:
+        return True
+    if nxt and any(n.startswith(w, b) for w in g.after_unit):
+        return True
+    return False
+
+
+def _window(n: str, start: int, floor: int) -> int:
+    """Where a trigger window before ``start`` begins: after the last hard stop or ``floor``."""
+    i = start
+    while i > floor and n[i - 1] not in _HARD_STOPS:
+        i -= 1
+    return i
+
+
+def _find_before(g: _Grammar, n: str, w0: int, a: int):
+    """The governing comparator word in n[w0:a]: (comparator, start, end) or None."""
+    best_eq = None
+    best_other = None
+    pat, cmap = g.before
+    for m in pat.finditer(n, w0, a):  # leftmost-longest: 不低于 is read before 低于 can be
+        comp, gap = cmap[m.group()]
+        if len(_squash(n[m.end() : a])) > gap:
+            continue
+        cand = (comp, m.start(), m.end())
+        if comp == "=":
+            best_eq = cand  # the nearest one wins
+        else:
+            best_other = cand
+    return best_other or best_eq
+
+
+def _strip_indicator(g: _Grammar, s: str) -> str:
+    s = regex.sub(r"^[\d\s—–\-~～年月日”’）)]+", "", s.strip()).strip("，,、的 \t")
+    changed = True
+    while changed and s:
+        changed = False
+        for p in g.strip_prefixes:
+            if s.startswith(p) and len(s) > len(p):
+                s = s[len(p) :]
+                changed = True
+    return _squash(s).strip("的") or ""
+
+
+def _year_markers(g: _Grammar, n: str, quoted):
+    """(offset, year, clause_level) for every year marker outside quotes and brackets."""
+    out = []
+    for lvl, pats in ((True, g.clause_year), (False, g.sentence_year)):
+        for p in pats:
+            for m in p.finditer(n):
+                if any(x <= m.start() < y for x, y in quoted):
+                    continue
+                out.append((m.start(), int(m.group(1)), lvl))
+    out.sort()
+    return out
+
+
+def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) -> list[Target]:
+    """Every target in ``s``; spans are offsets into ``s`` plus ``offset``.
+
+    ``year_context`` is the year that holds where ``s`` names none (from an enclosing clause).
+    """
+    g = _grammar()
+    n = _normalise(s)
+    quoted = _quoted_ranges(n, g.quote_pairs)
+    sentences = _sentences(n, g.sentence_ends)
+    markers = _year_markers(g, n, quoted)
+    clause_year = next((y for _, y, lvl in markers if lvl), None)
+    if clause_year is None:
+        clause_year = year_context
+
+    targets: list[Target] = []
+    prev_end = 0  # end of the previous quantity (a trigger never reaches past it)
+    last: Optional[tuple[Target, int, bool]] = None  # previous target, its quantity end, explicit?
+    last_end = 0  # end of the previous target's text
+    for q in _quantities(g, n):
+        if _excluded(g, n, q, quoted):
+            continue  # 5G, 第四期, 2022年: not quantities, so they bound no window
+        floor = prev_end
+        prev_end = q.end
+        a, b = q.start, q.end
+        w0 = _window(n, a, floor)
+        ind0 = _window(n, a, 0)  # the indicator may reach back over a number that is no target
+        comp = None
+        trig_start = None
+        explicit = False
+        how = None
+        hit = _find_before(g, n, w0, a)
+        if hit:
+            comp, trig_start, _ = hit
+            explicit = True
+            how = "trigger"
+        end = b
+        m_after = g.after.match(n, b)
+        after_word = None
+        if m_after:
+            after_word = m_after.group().strip()
+            end = m_after.end()
+            ac = g.after_map[after_word]
+            if ac != "=" or comp is None:
+                comp = ac
+            how = how or "after"
+            explicit = True
+        indicator_start = max(ind0, last_end)
+        if how is None and g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
+            comp, how = "=", "indicator"
+        if how is None and q.unit_kind == "percent" and any(n.startswith(w, b) for w in g.share):
+            comp, how = "=", "share"  # 100%的社区卫生服务中心, 服务费的80%用于
+        if how is None and last is not None and last[1] == floor:
+            # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
+            # 1分钟地震自动速报、5分钟地震烈度初报
+            gs = regex.sub(r"[（(][^）)]{0,3}[）)]", "", _squash(n[floor:a]))
+            m_j = regex.fullmatch(rf"([^，。；：！？,;:!?]{{0,{g.max_noun}}})([{regex.escape(g.joiners)}])"
+                                  rf"([^，。；：！？,;:!?]{{0,{g.max_noun}}})", gs)
+            if m_j:
+                comp = last[0].comparator if last[0].comparator != "range" else "="
+                explicit = last[2]
+                how = "continuation"
+                indicator_start = w0 if m_j.group(3) else a
+        if how is None and q.unit_kind != "attribute":
+            for m in g.verbs.finditer(n, w0, a):
+                if len(_squash(n[m.end() : a])) <= g.verb_gap:
+                    comp, trig_start, how = "=", m.start(), "verb"
+                    indicator_start = m.end()
+                    break
+        if how is None or comp is None:
+            continue
+        if q.unit is None and not (explicit or how == "indicator"):
+            continue
+        # a grade or span named by its number (6级以上人员掩蔽工程): only a word after it, and a noun next
+        if how == "after":
+            nxt = n[end] if end < len(n) else ""
+            if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得":
+                continue
+        if q.unit_kind == "attribute" and not explicit:
+            continue
+        if q.value_max is not None:
+            comp = "range"
+        # indicator: the words before the trigger (or before the number), else the words after
+        if how == "trigger":
+            ind_raw = n[indicator_start:trig_start]
+        elif how == "verb":
+            ind_raw = n[indicator_start:a]
+        else:
+            ind_raw = n[indicator_start:a]
+        ind_raw = regex.sub(r"^.*?(?:到|至)?\s*(?:19|20)\d\d\s*年[，,]?", "", ind_raw) if regex.search(
+            r"(?:19|20)\d\d\s*年", ind_raw) else ind_raw
+        indicator = _strip_indicator(g, ind_raw)
+        if not indicator:
+            tail = regex.match(r"[ \t]*([^，。；：！？、,;:!?（）()\d]{1,20})", n[end:])
+            indicator = _strip_indicator(g, tail.group(1)) if tail else ""
+            if not indicator and how == "continuation" and last is not None:
+                indicator = last[0].indicator or ""
+        span_start = min(indicator_start if how != "verb" else trig_start, a)
+        if trig_start is not None:
+            span_start = min(span_start, trig_start)
+        while span_start < a and n[span_start] in " \t\n，、”’）)":
+            span_start += 1
+        # year: the sentence's own marker nearest before the number, else any in the sentence
+        sent = next(((x, y) for x, y in sentences if x <= a < y), (0, len(n)))
+        in_sent = [(o, y) for o, y, _ in markers if sent[0] <= o < sent[1]]
+        before_marks = [y for o, y in in_sent if o < a]
+        if before_marks:
+            year = before_marks[-1]
+        elif in_sent:
+            year = in_sent[0][1]
+        else:
+            year = clause_year
+        kind = "parameter" if g.cues.search(n, sent[0], sent[1]) else "target"
+        t = Target(
+            text=s[span_start:end],
+            indicator=indicator or None,
+            comparator=comp,
+            value=q.value,
+            value_max=q.value_max,
+            unit=q.unit,
+            year=year,
+            kind=kind,
+            span=(offset + span_start, offset + end),
+        )
+        targets.append(t)
+        last = (t, b, explicit)
+        last_end = end
+    return targets
+
+
+# ----------------------------------------------------------------------------------------------
+# over a document
+
+
+def _clause_year(s: str) -> Optional[int]:
+    g = _grammar()
+    n = _normalise(s)
+    quoted = _quoted_ranges(n, g.quote_pairs)
+    return next((y for _, y, lvl in _year_markers(g, n, quoted) if lvl), None)
+
+
+def _own_text_span(clause: Clause, text: Text) -> tuple[int, int]:
+    a, b = clause.span
+    a = max(0, min(a, len(text.text)))
+    b = max(a, min(b, len(text.text)))
+    return a, b
 
 
 def attach_targets(text: Text, document: Document) -> Document:
-    return document
+    """A new Document whose clauses carry ``targets`` (their own text only, children excluded).
+
+    A clause's 到YYYY年 holds for its own sentences that name no year and for its descendants.
+    """
+    inherited: dict[tuple, Optional[int]] = {}
+
+    def assign(clauses: list[Clause], year: Optional[int]) -> None:
+        for c in clauses:
+            a, b = _own_text_span(c, text)
+            inherited[(a, b, c.label, c.level)] = year
+            own = _clause_year(text.text[a:b])
+            assign(c.children, own if own is not None else year)
+
+    assign(document.clauses, None)
+
+    def fn(c: Clause) -> Clause:
+        a, b = _own_text_span(c, text)
+        found = find_targets(text.text[a:b], offset=a, year_context=inherited.get((a, b, c.label, c.level)))
+        for t in found:
+            t.page = text.page(t.span[0])
+        return replace(c, targets=found)
+
+    return replace(document, clauses=map_clauses(document.clauses, fn))

@@ -1,1 +1,34 @@
-"""emit: the model → JSON (json.py), our XML (xml.py), Akoma Ntoso (akn.py)."""
+"""emit: the model → JSON (json.py), our XML (xml.py), Akoma Ntoso (akn.py).
+
+``render(issue, fmt)`` gives ``{kind: text}`` for ``fmt`` in json | xml | akn | all, the kinds being
+"json", "xml" and "akn" (file suffixes .json, .xml, .akn.xml). Every text is deterministic:
+the same issue renders byte-identically on every run.
+"""
+
+from __future__ import annotations
+
+from ..model import Issue
+
+FORMATS = ("json", "xml", "akn")
+
+
+def render(issue: Issue, fmt: str, include_text: bool = False) -> dict[str, str]:
+    """The issue in one format, or in all three (``fmt="all"``), as ``{kind: text}``."""
+    if fmt not in (*FORMATS, "all"):
+        raise ValueError(f"unknown format {fmt!r} (expected one of json, xml, akn, all)")
+    kinds = FORMATS if fmt == "all" else (fmt,)
+    out: dict[str, str] = {}
+    for kind in kinds:
+        if kind == "json":
+            from .json import dumps
+
+            out[kind] = dumps(issue, include_text=include_text)
+        elif kind == "xml":
+            from .xml import dumps
+
+            out[kind] = dumps(issue, include_text=include_text)
+        else:
+            from .akn import dumps
+
+            out[kind] = dumps(issue)
+    return out

@@ -7,7 +7,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..model import Document, Issue, SCHEMA_VERSION
+from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
+                     SourceMap, Target, Text, TocEntry, UnitRef, Warning)
+from . import fields as _fields
 
 
 class _Exact(float):
@@ -42,6 +44,8 @@ def _plain(value: Any) -> Any:
 
 def document_to_dict(doc: Document) -> dict:
     d = _plain(doc)
+    if d.get("doc_number_parts") is not None:  # parts the number does not print are absent
+        d["doc_number_parts"] = {k: v for k, v in d["doc_number_parts"].items() if v is not None}
     d.pop("warnings", None)  # listed once, at the top level
     d["issuer"] = doc.issuer
     return d
@@ -75,3 +79,75 @@ class _Encoder(json.JSONEncoder):
 def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
     return json.dumps(issue_to_dict(issue, include_text), ensure_ascii=False, indent=indent,
                       cls=_Encoder) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# reading back: JSON (or the dict issue_to_dict makes) → model
+
+_CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, "Attachment": Attachment,
+            "Document": Document, "Clause": Clause, "ListItem": ListItem, "UnitRef": UnitRef,
+            "Target": Target, "Warning": Warning}
+
+
+def _to_decimal(v: Any) -> Decimal:
+    if isinstance(v, _Exact):
+        return Decimal(v._text)
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, int):
+        return Decimal(v)
+    return Decimal(repr(v))
+
+
+def _value(ftype: str, v: Any) -> Any:
+    if v is None:
+        return None
+    if ftype.startswith("list:"):
+        return [_value(ftype[5:], x) for x in v]
+    if ftype.startswith("obj:"):
+        return _object(ftype[4:], v)
+    if ftype == "span":
+        return (int(v[0]), int(v[1]))
+    if ftype == "decimal":
+        return _to_decimal(v)
+    if ftype == "float":
+        return float(v)
+    if ftype == "ints":
+        return [int(x) for x in v]
+    if ftype == "map":
+        return dict(v)
+    return v
+
+
+def _object(name: str, d: dict) -> Any:
+    if name == "DocNumberParts":
+        return {k: d[k] for k in ("prefix", "year", "serial") if k in d}
+    kwargs = {f.name: _value(f.type, d[f.name]) for f in _fields.fields_of(name)
+              if not f.derived and not f.optional and f.name in d}
+    return _CLASSES[name](**kwargs)
+
+
+def issue_from_dict(d: dict) -> Issue:
+    """The model back from a dict of the JSON's shape (as issue_to_dict writes or json.loads reads).
+
+    The cleaned text comes back only when the output carried it (--include-text); its page map
+    does not (spans stay valid offsets into it).
+    """
+    info = _object("Source", d["source"])
+    text = None
+    if d["source"].get("text") is not None:
+        text = Text(d["source"]["text"], SourceMap(), info)
+    return Issue(
+        info=_object("IssueInfo", d["issue"]),
+        toc=_value("list:obj:TocEntry", d["toc"]),
+        documents=_value("list:obj:Document", d["documents"]),
+        warnings=_value("list:obj:Warning", d["warnings"]),
+        source=info,
+        text=text,
+        schema_version=d.get("schema_version", SCHEMA_VERSION),
+    )
+
+
+def loads(s: str) -> Issue:
+    """Parse our JSON output back into the model (numbers exact: Decimal for targets)."""
+    return issue_from_dict(json.loads(s, parse_float=Decimal))

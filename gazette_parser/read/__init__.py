@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 from pathlib import Path
 from typing import Optional, Union
@@ -13,19 +14,37 @@ from ..model import Source
 FORMATS = ("txt", "pdf", "html")
 
 
+_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|table|span|br|h[1-6]|font|center|article|section)[\s>/]", re.I)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
 def sniff_format(data: bytes, name: Optional[str] = None) -> str:
-    """The format from the content first, the extension only as a tie-breaker."""
-    head = data[:2048].lstrip()
+    """The format from the content first, the extension only as a tie-breaker.
+
+    PDF: ``%PDF-`` in the first KiB. HTML: the text starts with markup (a doctype, a comment or a
+    tag) and holds HTML tags near the start — which also catches fragments such as the gov.cn
+    article bodies. Anything else is text. A file named .pdf that is not a PDF is reported as
+    "pdf" so the PDF reader can say clearly that it is not one.
+    """
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
-    low = head[:1024].lower()
-    if low.startswith(b"<!doctype html") or b"<html" in low or b"<body" in low or b"<div" in low[:200]:
+    head = data[:4096]
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2].count(b"\x00"):
+        head = head.replace(b"\x00", b"")
+    stripped = head.lstrip()
+    if stripped.startswith(b"<") and len(_HTML_TAG.findall(head)) >= 2:
+        return "html"
+    if _HTML_TAG.search(head[:512]) and head.count(b"<") >= 10:
         return "html"
     if name:
         ext = Path(name).suffix.lower()
         if ext == ".pdf":
             return "pdf"  # claims to be a PDF but is not: the pdf reader says so clearly
-        if ext in (".html", ".htm", ".xhtml"):
+        if ext in (".html", ".htm", ".xhtml", ".shtml") and stripped.startswith(b"<"):
             return "html"
     return "txt"
 

@@ -1,12 +1,193 @@
-"""HTML: the document body of a government web page (not its navigation), via lxml."""
+"""HTML: the document body of a government web page (not its navigation), via lxml.
+
+How the body is found, without a list of sites:
+
+1. decode: a BOM, else the ``<meta charset>`` (GB2312/GBK read as GB18030), else UTF-8 when it
+   decodes cleanly, else GB18030;
+2. drop what is never content (script, style, nav, header, footer, form, iframe …);
+3. count, for every element, the Han characters of its text that are not link text (navigation,
+   "related documents" lists and share buttons are links), and walk down from the root into the
+   child holding at least ``SHARE`` of that count, as long as there is one: the element where the
+   walk stops is the body. Fragments (the gov.cn ``gwy_*`` files are the article body alone) pass
+   through unchanged;
+4. the title, when a page prints it above the body (a heading or paragraph whose text is the
+   page ``<title>`` minus the site's suffix), is put back as the first line;
+5. lines: every block element (p, div, br, li, tr, h1-h6 …) ends a line; table cells on one row are
+   separated by a wide gap.
+
+The result is one page of lines without geometry; clean joins and normalises them like text.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ..errors import ReadError
-from ..model import Source
+from ..model import Line, Page, Source, SourceInfo
+
+SHARE = 0.8
+
+_DROP = {"script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "button", "select",
+         "input", "textarea", "object", "embed", "svg", "canvas", "template", "map", "head", "title",
+         "link", "meta"}
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5",
+          "h6", "section", "article", "center", "blockquote", "pre", "dd", "dt", "dl", "hr", "main", "aside",
+          "figure", "figcaption", "caption", "address", "body", "html"}
+_CELL = {"td", "th"}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def decode_html(data: bytes, path: Optional[str] = None) -> str:
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    m = _CHARSET.search(data[:8192])
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else None
+    if declared in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+        return data.decode("gb18030", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return data.decode(declared, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _tag(el) -> Optional[str]:
+    t = el.tag
+    return t.lower() if isinstance(t, str) else None
+
+
+def _han(s: Optional[str]) -> int:
+    return len(_HAN.findall(s)) if s else 0
+
+
+def _scores(root) -> dict:
+    """Han characters of non-link text under each element (post-order)."""
+    score: dict = {}
+
+    def visit(el, in_link: bool) -> int:
+        tag = _tag(el)
+        link = in_link or tag == "a"
+        n = 0 if link else _han(el.text)
+        for ch in el:
+            if _tag(ch) is None:  # comments, processing instructions
+                n += 0 if link else _han(ch.tail)
+                continue
+            n += visit(ch, link)
+            n += 0 if link else _han(ch.tail)
+        score[el] = n
+        return n
+
+    visit(root, False)
+    return score
+
+
+def _body(root, score: dict):
+    el = root
+    total = score.get(root, 0)
+    if total == 0:
+        return root
+    while True:
+        best = None
+        for ch in el:
+            if _tag(ch) is not None and score.get(ch, 0) >= SHARE * total:
+                best = ch
+                break
+        if best is None:
+            return el
+        el = best
+
+
+def _lines(el) -> list[str]:
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        s = "".join(buf).strip()
+        buf.clear()
+        if s:
+            lines.append(s)
+
+    def walk(e):
+        tag = _tag(e)
+        if tag is None:
+            return
+        if tag in _DROP:
+            return
+        block = tag in _BLOCK
+        if block:
+            flush()
+        if tag in _CELL and buf and "".join(buf).strip():
+            buf.append("  ")
+        if e.text:
+            buf.append(e.text)
+        for ch in e:
+            walk(ch)
+            if ch.tail:
+                buf.append(ch.tail)
+        if block or tag == "br":
+            flush()
+
+    walk(el)
+    flush()
+    return [re.sub(r"[\r\n\t]+", " ", l) for l in lines]
+
+
+def _title_line(root, body, page_title: str) -> Optional[str]:
+    """A heading printed above the body that repeats the page <title> (minus the site's suffix)."""
+    if not page_title:
+        return None
+    head = re.split(r"\s*[_|｜—-]{1,2}\s*", page_title.strip())[0].strip()
+    if _han(head) < 6:
+        return None
+    best = None
+    for el in root.iter():
+        if el is body:
+            break
+        if _tag(el) in (None, "title", "a", "script", "style"):
+            continue
+        t = re.sub(r"\s+", "", el.text_content() or "")
+        if _han(t) >= 6 and (t == re.sub(r"\s+", "", head) or (len(t) >= 0.8 * len(head) and t in page_title)):
+            best = el.text_content().strip()
+    return best
 
 
 def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
-    raise ReadError("HTML input is not supported yet", file=path)
+    import lxml.html
+    from lxml import etree
+
+    text = decode_html(data, path)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise ReadError(f"cannot parse HTML: {e}", file=path) from None
+    titles = root.xpath("//title")
+    page_title = titles[0].text_content().strip() if titles else ""
+    for el in list(root.iter()):
+        if _tag(el) in _DROP and _tag(el) not in ("head", "title") and el.getparent() is not None:
+            el.drop_tree()
+    for el in root.xpath("//head"):
+        el.drop_tree()
+    score = _scores(root)
+    body = _body(root, score)
+    lines = _lines(body)
+    title = _title_line(root, body, page_title)
+    if title:
+        t = re.sub(r"\s+", "", title)
+        if not any(t in re.sub(r"\s+", "", l) for l in lines[:4]):
+            lines.insert(0, title)
+    if not lines:
+        raise ReadError("no text in the HTML page", file=path)
+    info = SourceInfo(path=path, format="html", sha256=sha256, size=len(data), pages=1)
+    return Source(info=info, pages=(Page(index=1, lines=tuple(Line(l) for l in lines)),))

@@ -23,7 +23,14 @@ def decode(data: bytes, path: Optional[str] = None) -> str:
 
 
 def read_text(data: bytes, path: Optional[str], sha256: str) -> Source:
+    """One page per form feed (pdftotext output keeps them); a plain file is one page."""
     text = decode(data, path)
-    lines = tuple(Line(l) for l in text.splitlines())
-    info = SourceInfo(path=path, format="txt", sha256=sha256, size=len(data), pages=1)
-    return Source(info=info, pages=(Page(index=1, lines=lines),))
+    chunks = text.split("\f")
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks = chunks[:-1]
+    pages = tuple(
+        Page(index=i, lines=tuple(Line(l) for l in chunk.splitlines()))
+        for i, chunk in enumerate(chunks, 1)
+    )
+    info = SourceInfo(path=path, format="txt", sha256=sha256, size=len(data), pages=len(pages))
+    return Source(info=info, pages=pages)

@@ -1,0 +1,853 @@
+"""batch: map "parse one file" over many inputs, in parallel, resumably.
+
+The runner only composes: ``convert_one`` parses one file with ``gazette_parser.parse`` and
+renders it; an executor maps it over the inputs (a local pool of worker processes, or a Dask
+cluster); the parent process alone writes the outputs and the manifest.
+
+Crash safety (kill -9, power cut):
+
+* the manifest is SQLite in WAL mode with ``synchronous=FULL``: a commit is all or nothing;
+* every output is written to a hidden temporary file in OUTDIR and fsynced, then the manifest row
+  is committed *with the list of pending renames*, then the files are renamed into place and the
+  row is marked complete. A run that dies anywhere in between is finished by the next run
+  (``Manifest.recover``): renames whose row committed are completed, stray temporaries are
+  deleted. So a visible output file is always whole, and no converted input is converted again;
+* a rerun skips every input whose sha256, parser version and settings are already done
+  (status ok or needs-ocr, outputs present); ``force=True`` redoes them. Failed inputs are retried.
+
+Pathological inputs: each local worker runs under ``RLIMIT_AS`` (``max_memory_mb``) and the
+parent kills a worker whose file takes longer than ``timeout`` seconds, records the file as failed
+and starts a fresh worker. One bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import glob
+import hashlib
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import re
+import signal
+import sqlite3
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+MANIFEST_NAME = "manifest.sqlite"
+MANIFEST_VERSION = "1"
+INPUT_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
+KIND_SUFFIX = {"json": ".json", "xml": ".xml", "akn": ".akn.xml"}
+FORMAT_KINDS = {"json": ("json",), "xml": ("xml",), "akn": ("akn",), "all": ("json", "xml", "akn")}
+DONE = ("ok", "needs-ocr")
+
+
+class BatchError(Exception):
+    """A bad argument or an unusable OUTDIR (the CLI exits 2 with this one-line message)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# inputs
+
+
+@dataclass
+class InputFile:
+    path: str  # as given (normalised): what the parser records as source.path
+    real: str  # resolved absolute path: the manifest key
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+
+
+def _has_magic(s: str) -> bool:
+    return any(ch in s for ch in "*?[")
+
+
+def _walk(directory: str, exclude: Optional[str]) -> Iterator[str]:
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (exclude is None or os.path.realpath(os.path.join(root, d)) != exclude))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(INPUT_SUFFIXES):
+                yield os.path.join(root, name)
+
+
+def collect_inputs(args: Iterable[str], outdir: Optional[str] = None) -> list[InputFile]:
+    """Files, directories (recursively: .pdf .txt .html .htm .xhtml) and globs → unique inputs.
+
+    Order is the order of the arguments, each directory or glob sorted, so runs are repeatable.
+    Raises BatchError for an argument that names nothing.
+    """
+    exclude = os.path.realpath(outdir) if outdir else None
+    seen: set[str] = set()
+    found: list[InputFile] = []
+
+    def add(p: str) -> None:
+        real = os.path.realpath(p)
+        if real in seen or (exclude and (real == exclude or real.startswith(exclude + os.sep))):
+            return
+        seen.add(real)
+        found.append(InputFile(path=os.path.normpath(p), real=real))
+
+    for arg in args:
+        if os.path.isfile(arg):
+            add(arg)
+        elif os.path.isdir(arg):
+            for p in _walk(arg, exclude):
+                add(p)
+        elif _has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                raise BatchError(f"no file matches {arg!r}")
+            for m in matches:
+                if os.path.isdir(m):
+                    for p in _walk(m, exclude):
+                        add(p)
+                elif os.path.isfile(m):
+                    add(m)
+        else:
+            raise BatchError(f"no such file or directory: {arg}")
+    if not found:
+        raise BatchError("no input files found (looked for " + " ".join(INPUT_SUFFIXES) + ")")
+    return found
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\s]+")
+
+
+def output_stem(inp: InputFile) -> str:
+    """``<input stem>.<first 12 hex of its sha256>``: stable across runs, unique per content."""
+    name = os.path.basename(inp.path)
+    for suffix in INPUT_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    stem = _UNSAFE.sub("_", name).strip("._") or "input"
+    return f"{stem[:80]}.{inp.sha256[:12]}"
+
+
+# ----------------------------------------------------------------------------------------------
+# the unit of work (runs in a worker process or on a Dask worker)
+
+
+def parser_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def settings_key(backend: str, ocr: str, grammar_dir: Optional[str], units_file: Optional[str]) -> str:
+    """What else decides an output besides the input and the code: reader choices and grammars."""
+    from . import resources
+
+    h = hashlib.sha256()
+    dirs = []
+    with contextlib.suppress(FileNotFoundError):
+        dirs.append(resources.data_dir("grammars"))
+    if grammar_dir:
+        dirs.append(Path(grammar_dir))
+    for d in dirs:
+        for p in sorted(Path(d).glob("*.toml")):
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    if units_file:
+        h.update(b"units\0" + Path(units_file).read_bytes())
+    return f"backend={backend};ocr={ocr};grammars={h.hexdigest()[:12]}"
+
+
+_SETUP: dict = {}
+
+
+def _registry(grammar_dir: Optional[str], units_file: Optional[str]):
+    key = (grammar_dir, units_file)
+    if key not in _SETUP:
+        from . import resources, units
+
+        resources.set_grammar_dir(grammar_dir)
+        loader = getattr(units, "load_registry", None)
+        _SETUP.clear()
+        _SETUP[key] = loader(units_file) if (units_file and loader) else None
+    return _SETUP[key]
+
+
+def render_kinds(issue, fmt: str) -> dict[str, str]:
+    """kind → text for the requested format (json always via Issue.to_json)."""
+    kinds = FORMAT_KINDS[fmt]
+    out: dict[str, str] = {}
+    if "json" in kinds:
+        out["json"] = issue.to_json()
+    rest = [k for k in kinds if k != "json"]
+    if rest:
+        from .emit import render  # noqa: F401 - checked by formats_available
+
+        rendered = render(issue, fmt)
+        for k in rest:
+            out[k] = rendered[k]
+    return out
+
+
+def formats_available(fmt: str) -> Optional[str]:
+    """None when ``fmt`` can be written, else why not."""
+    if fmt == "json":
+        return None
+    try:
+        from .emit import render  # noqa: F401
+    except ImportError:
+        return f"--format {fmt} is not available in this version (no XML/AKN writer)"
+    return None
+
+
+def issue_counts(issue) -> dict[str, int]:
+    from .model import walk
+
+    clauses = units = targets = 0
+    for doc in issue.documents:
+        for c in walk(doc.clauses):
+            clauses += 1
+            units += len(c.lead_units) + len(c.responsible_units)
+            targets += len(c.targets)
+    return {"documents": len(issue.documents), "clauses": clauses, "units": units,
+            "targets": targets, "warnings": len(issue.warnings)}
+
+
+def convert_one(task: dict) -> dict:
+    """Parse and render one input. Never raises: failures come back as data.
+
+    ``task``: path, fmt, backend, ocr, grammar_dir, units_file, max_memory_mb, and optionally
+    ``data`` (the file's bytes, when the worker cannot see the file: Dask).
+    """
+    t0 = time.perf_counter()
+    result = {"status": "failed", "error": None, "traceback": None, "outputs": {},
+              "counts": {}, "sha256": None}
+    try:
+        from .errors import GazetteError, NeedsOCR
+        from .pipeline import parse
+
+        registry = _registry(task.get("grammar_dir"), task.get("units_file"))
+        source = task["data"] if task.get("data") is not None else task["path"]
+        try:
+            issue = parse(source, backend=task["backend"], ocr=task["ocr"], registry=registry,
+                          name=task["path"])
+            result["sha256"] = issue.source.sha256
+            result["outputs"] = render_kinds(issue, task["fmt"])
+            result["counts"] = issue_counts(issue)
+            result["status"] = "ok"
+        except NeedsOCR as e:
+            result.update(status="needs-ocr", error=str(e))
+        except GazetteError as e:
+            result.update(status="failed", error=str(e))
+    except MemoryError:
+        mb = task.get("max_memory_mb")
+        result.update(error=f"{task['path']}: out of memory" + (f" (limit {mb} MB)" if mb else ""))
+    except RecursionError:
+        result.update(error=f"{task['path']}: input nests too deeply (recursion limit)")
+    except Exception as e:  # a parser bug must not stop the batch; keep the traceback for a report
+        result.update(error=f"{task['path']}: internal error: {type(e).__name__}: {e}",
+                      traceback=traceback.format_exc(limit=20))
+    result["seconds"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# executors: each yields (task, result) as results arrive
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+_CLOSE_IN_CHILD: list[int] = []  # the OUTDIR lock: a worker must not keep it alive
+
+
+def _worker_main(conn, fn, max_memory_mb, parent_pid) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _die_with_parent()
+    for fd in _CLOSE_IN_CHILD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    if max_memory_mb:
+        import resource
+
+        limit = int(max_memory_mb) * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    while True:
+        try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent_pid:
+                    return
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        result = fn(task)
+        try:
+            conn.send(result)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, fn, max_memory_mb):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, fn, max_memory_mb, os.getpid()),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Optional[dict] = None
+        self.deadline: Optional[float] = None
+
+    def stop(self, kill: bool = False) -> None:
+        with contextlib.suppress(Exception):
+            if kill:
+                self.process.kill()
+            else:
+                self.conn.send(None)
+        self.process.join(1.0 if not kill else 5.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5.0)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _failure(task: dict, message: str) -> dict:
+    return {"status": "failed", "error": f"{task['path']}: {message}", "traceback": None,
+            "outputs": {}, "counts": {}, "sha256": None, "seconds": None}
+
+
+def run_local(tasks: list[dict], jobs: int, timeout: Optional[float], max_memory_mb: Optional[int],
+              fn: Callable[[dict], dict] = convert_one) -> Iterator[tuple[dict, dict]]:
+    """A pool of ``jobs`` worker processes; a worker past its deadline or dead is replaced."""
+    if not tasks:
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    queue = deque(tasks)
+    workers = [_Worker(ctx, fn, max_memory_mb) for _ in range(max(1, min(jobs, len(tasks))))]
+    try:
+        while queue or any(w.task is not None for w in workers):
+            now = time.monotonic()
+            for w in workers:
+                if w.task is None and queue:
+                    w.task = queue.popleft()
+                    w.deadline = now + timeout if timeout else None
+                    try:
+                        w.conn.send(w.task)
+                    except OSError:
+                        pass  # it died; the sentinel check below replaces it
+            busy = [w for w in workers if w.task is not None]
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            wait_for = max(0.0, min(deadlines) - now) + 0.01 if deadlines else None
+            ready = multiprocessing.connection.wait(
+                [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                if w.task is None:
+                    continue
+                task, result, replace = w.task, None, False
+                if w.conn in ready or w.process.sentinel in ready:
+                    try:
+                        if w.conn.poll():
+                            result = w.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                    if result is None:
+                        w.process.join(1.0)
+                        code = w.process.exitcode
+                        how = (f"killed by signal {-code}" if code is not None and code < 0
+                               else f"exit code {code}")
+                        hint = f"; memory limit {max_memory_mb} MB?" if max_memory_mb else ""
+                        result = _failure(task, f"worker process died ({how}{hint})")
+                        replace = True
+                elif w.deadline is not None and now >= w.deadline:
+                    result = _failure(task, f"timed out after {timeout:g} s")
+                    replace = True
+                if result is None:
+                    continue
+                if result.get("error", "") and "out of memory" in (result.get("error") or ""):
+                    replace = True  # a MemoryError can leave the interpreter in a poor state
+                w.task = w.deadline = None
+                if replace:
+                    w.stop(kill=True)
+                    workers[i] = _Worker(ctx, fn, max_memory_mb)
+                yield task, result
+    finally:
+        for w in workers:
+            w.stop(kill=w.task is not None)
+
+
+def run_dask(tasks: list[dict], scheduler: str, timeout: Optional[float],
+             fn: Callable[[dict], dict] = convert_one, client=None) -> Iterator[tuple[dict, dict]]:
+    """The same work on a dask.distributed cluster. Inputs travel as bytes (no shared disk needed).
+
+    At most one task per worker thread is in flight, so a task's deadline runs from its submission;
+    a task past it is recorded as failed and cancelled (a thread cannot be killed: the cluster's
+    own ``--memory-limit`` and nanny restarts are its memory guard).
+    """
+    if not tasks:
+        return
+    from distributed import Client, as_completed
+
+    own = client is None
+    if own:
+        client = Client(scheduler, timeout=30, set_as_default=False)
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+        queue = deque(tasks)
+        inflight: dict = {}  # future key -> (future, task, deadline)
+        arrived = as_completed(loop=client.loop)
+        stuck = 0
+        while queue or inflight:
+            while queue and len(inflight) < max(1, slots - stuck):
+                task = dict(queue.popleft())
+                with open(task["path"], "rb") as f:
+                    task["data"] = f.read()
+                fut = client.submit(fn, task, pure=False, key=f"gazette-parse-{task['sha256'][:16]}-"
+                                    f"{os.urandom(4).hex()}")
+                public = {k: v for k, v in task.items() if k != "data"}
+                inflight[fut.key] = (fut, public, time.monotonic() + timeout if timeout else None)
+                arrived.add(fut)
+            done = arrived.next_batch(block=False) if not arrived.is_empty() else []
+            for fut in done:
+                if fut.key not in inflight:
+                    continue  # one we gave up on (timed out)
+                _f, public, _d = inflight.pop(fut.key)
+                try:
+                    result = fut.result()
+                except Exception as e:  # KilledWorker (memory), lost connection, …
+                    result = _failure(public, f"dask: {type(e).__name__}: {e}")
+                yield public, result
+            now = time.monotonic()
+            for key, (fut, public, deadline) in list(inflight.items()):
+                if deadline is not None and now >= deadline:
+                    del inflight[key]
+                    fut.cancel()
+                    stuck += 1
+                    yield public, _failure(public, f"timed out after {timeout:g} s")
+            if not done:
+                time.sleep(0.02)
+    finally:
+        if own:
+            client.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# the manifest
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+    path TEXT PRIMARY KEY,          -- resolved absolute path of the input
+    given TEXT NOT NULL,            -- the path as given (what outputs record as source.path)
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'needs-ocr')),
+    error TEXT,
+    documents INTEGER, clauses INTEGER, units INTEGER, targets INTEGER, warnings INTEGER,
+    parser_version TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    seconds REAL,
+    outputs TEXT,                   -- JSON object: kind -> file name in OUTDIR
+    same_as TEXT,                   -- another input with the same content that was converted
+    pending TEXT,                   -- JSON [[tmp, final], ...] while renames are in flight
+    traceback TEXT                  -- for internal errors (a parser bug): include it in a report
+);
+CREATE INDEX IF NOT EXISTS inputs_sha ON inputs (sha256, parser_version, settings);
+"""
+
+COLUMNS = ("path", "given", "sha256", "size", "mtime_ns", "status", "error", "documents", "clauses",
+           "units", "targets", "warnings", "parser_version", "settings", "seconds", "outputs",
+           "same_as", "pending", "traceback")
+
+
+class Manifest:
+    """OUTDIR/manifest.sqlite: one row per input (see the module docstring for the protocol)."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = Path(outdir)
+        self.path = self.outdir / MANIFEST_NAME
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.executescript(_SCHEMA)
+            app = self.conn.execute("SELECT value FROM meta WHERE key='application'").fetchone()
+            if app is None:
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('application', 'gazette-parser batch')")
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('manifest_version', ?)",
+                                  (MANIFEST_VERSION,))
+            elif app[0] != "gazette-parser batch":
+                raise BatchError(f"{self.path} is not a gazette-parser batch manifest")
+        except sqlite3.DatabaseError as e:
+            raise BatchError(f"{self.path}: cannot use as manifest: {e}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def row(self, real: str) -> Optional[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM inputs WHERE path=?", (real,)).fetchone()
+
+    def rows(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM inputs ORDER BY path")]
+
+    def done_row(self, inp: InputFile, version: str, settings: str, kinds: Iterable[str]) -> Optional[sqlite3.Row]:
+        """A finished conversion of this content whose requested outputs all exist, if any."""
+        rows = self.conn.execute(
+            "SELECT * FROM inputs WHERE sha256=? AND parser_version=? AND settings=? AND status IN "
+            "('ok','needs-ocr') AND pending IS NULL ORDER BY (path = ?) DESC, path",
+            (inp.sha256, version, settings, inp.real)).fetchall()
+        for r in rows:
+            if r["status"] == "needs-ocr":
+                return r
+            outputs = json.loads(r["outputs"] or "{}")
+            if all(k in outputs and (self.outdir / outputs[k]).is_file() for k in kinds):
+                return r
+        return None
+
+    def upsert(self, values: dict) -> None:
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        self.conn.execute(f"INSERT OR REPLACE INTO inputs ({cols}) VALUES ({marks})",
+                          tuple(values.get(c) for c in COLUMNS))
+
+    def recover(self) -> int:
+        """Finish what a killed run left: complete committed renames, delete stray temporaries."""
+        fixed = 0
+        for r in self.conn.execute("SELECT path, pending FROM inputs WHERE pending IS NOT NULL").fetchall():
+            for tmp, final in json.loads(r["pending"]):
+                t, f = self.outdir / tmp, self.outdir / final
+                if t.exists():
+                    os.replace(t, f)
+            _fsync_dir(self.outdir)
+            self.conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (r["path"],))
+            fixed += 1
+        for p in self.outdir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                p.unlink()
+        return fixed
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _stage(outdir: Path, final: str, body: str) -> str:
+    """Write ``body`` to a hidden temporary beside ``final``, fsynced (as fsutil.write_atomic does)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{final}.", suffix=".tmp", dir=outdir)
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+    with os.fdopen(fd, "wb") as f:
+        f.write(body.encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+    return os.path.basename(tmp)
+
+
+# ----------------------------------------------------------------------------------------------
+# the run
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    converted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    needs_ocr: int = 0
+    warnings: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    recovered: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def line(self) -> str:
+        rate = self.processed / self.seconds if self.seconds > 0 else 0.0
+        return (f"{self.total} inputs: converted {self.converted}, skipped {self.skipped}, "
+                f"failed {self.failed}, needs-ocr {self.needs_ocr}, warnings {self.warnings} "
+                f"({self.seconds:.1f} s, {rate:.2f} files/s)")
+
+    @property
+    def processed(self) -> int:
+        return self.converted + self.failed + self.needs_ocr
+
+
+@dataclass
+class BatchOptions:
+    fmt: str = "json"
+    jobs: Optional[int] = None
+    force: bool = False
+    executor: str = "local"
+    scheduler: Optional[str] = None
+    timeout: Optional[float] = 600.0
+    max_memory_mb: Optional[int] = 4096
+    backend: str = "pdfplumber"
+    ocr: str = "auto"
+    grammar_dir: Optional[str] = None
+    units_file: Optional[str] = None
+    progress: Optional[bool] = None  # None: when stderr is a terminal
+
+
+class _Lock:
+    """An exclusive lock on OUTDIR (released by the OS even on kill -9)."""
+
+    def __init__(self, outdir: Path):
+        import fcntl
+
+        self.f = open(outdir / ".lock", "a+")
+        try:
+            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.f.close()
+            raise BatchError(f"another batch is running on {outdir}") from None
+        _CLOSE_IN_CHILD.append(self.f.fileno())
+
+    def release(self) -> None:
+        with contextlib.suppress(ValueError):
+            _CLOSE_IN_CHILD.remove(self.f.fileno())
+        self.f.close()
+
+
+def validate(opts: BatchOptions) -> None:
+    if opts.fmt not in FORMAT_KINDS:
+        raise BatchError(f"unknown format {opts.fmt!r}")
+    if opts.jobs is not None and opts.jobs < 1:
+        raise BatchError("--jobs must be at least 1")
+    if opts.executor not in ("local", "dask"):
+        raise BatchError(f"unknown executor {opts.executor!r}")
+    if opts.executor == "dask" and not opts.scheduler:
+        raise BatchError("--executor dask needs --scheduler tcp://HOST:PORT")
+    if opts.executor == "local" and opts.scheduler:
+        raise BatchError("--scheduler is only used with --executor dask")
+    if opts.timeout is not None and opts.timeout < 0:
+        raise BatchError("--timeout must be positive (0 turns it off)")
+    if opts.max_memory_mb is not None and opts.max_memory_mb < 0:
+        raise BatchError("--max-memory must be positive (0 turns it off)")
+    why = formats_available(opts.fmt)
+    if why:
+        raise BatchError(why)
+
+
+def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),
+              executor_fn: Optional[Callable] = None, echo: Callable[[str], None] = print) -> Summary:
+    """Convert ``inputs`` into ``outdir``; returns the summary (raises BatchError for bad args)."""
+    validate(opts)
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise BatchError(f"output directory {outdir} is a file")
+    files = collect_inputs(list(inputs), str(outdir))
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"cannot create {outdir}: {e.strerror or e}") from None
+    lock = _Lock(outdir)
+    manifest = Manifest(outdir)
+    t0 = time.monotonic()
+    summary = Summary(total=len(files))
+    try:
+        summary.recovered = manifest.recover()
+        version = parser_version()
+        settings = settings_key(opts.backend, opts.ocr, opts.grammar_dir, opts.units_file)
+        kinds = FORMAT_KINDS[opts.fmt]
+
+        # 1. checksums (reused from the manifest while size and mtime are unchanged)
+        unreadable: list[tuple[InputFile, str]] = []
+        readable: list[InputFile] = []
+        for inp in files:
+            try:
+                st = os.stat(inp.real)
+                inp.size, inp.mtime_ns = st.st_size, st.st_mtime_ns
+                old = manifest.row(inp.real)
+                if old is not None and old["size"] == inp.size and old["mtime_ns"] == inp.mtime_ns:
+                    inp.sha256 = old["sha256"]
+                else:
+                    inp.sha256 = sha256_file(inp.real)
+                readable.append(inp)
+            except OSError as e:
+                unreadable.append((inp, f"{inp.path}: cannot read: {e.strerror or e}"))
+        for inp, message in unreadable:
+            _record_failure(manifest, inp, message, version, settings)
+            summary.failed += 1
+            summary.failures.append((inp.path, message))
+
+        # 2. skip what is done; group the rest by content (one conversion per distinct sha256)
+        groups: dict[str, list[InputFile]] = {}
+        for inp in readable:
+            done = None if opts.force else manifest.done_row(inp, version, settings, kinds)
+            if done is not None:
+                if done["path"] != inp.real:
+                    _record_copy(manifest, inp, done)
+                summary.skipped += 1
+                if done["status"] == "needs-ocr":
+                    summary.needs_ocr += 1
+                continue
+            groups.setdefault(inp.sha256, []).append(inp)
+
+        tasks = [{"path": g[0].path, "sha256": sha, "fmt": opts.fmt, "backend": opts.backend,
+                  "ocr": opts.ocr, "grammar_dir": opts.grammar_dir, "units_file": opts.units_file,
+                  "max_memory_mb": opts.max_memory_mb or None} for sha, g in groups.items()]
+        timeout = opts.timeout or None
+        if executor_fn is not None:
+            results = executor_fn(tasks)
+        elif opts.executor == "dask":
+            results = run_dask(tasks, opts.scheduler, timeout)
+        else:
+            jobs = opts.jobs or os.cpu_count() or 1
+            results = run_local(tasks, jobs, timeout, opts.max_memory_mb or None)
+
+        # 3. run, recording each result as it arrives
+        bar = _progress(len(tasks), opts.progress)
+        try:
+            for task, result in results:
+                group = groups[task["sha256"]]
+                result = _record_result(manifest, outdir, group, result, version, settings)
+                status = result["status"]
+                if status == "ok":
+                    summary.converted += len(group)
+                    summary.warnings += result["counts"].get("warnings", 0)
+                elif status == "needs-ocr":
+                    summary.needs_ocr += len(group)
+                else:
+                    summary.failed += len(group)
+                    for inp in group:
+                        summary.failures.append((inp.path, result["error"] or "failed"))
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(failed=summary.failed, refresh=False)
+        finally:
+            if bar is not None:
+                bar.close()
+            close = getattr(results, "close", None)
+            if close:
+                close()
+    finally:
+        summary.failures.sort()
+        summary.seconds = time.monotonic() - t0
+        manifest.close()
+        lock.release()
+    return summary
+
+
+def _progress(total: int, enabled: Optional[bool]):
+    if total == 0:
+        return None
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    import tqdm
+
+    tqdm.tqdm.monitor_interval = 0  # no monitor thread (workers are forked)
+    return tqdm.tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr,
+                     bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, "
+                                "{rate_fmt}{postfix}]")
+
+
+def _base_values(inp: InputFile, version: str, settings: str) -> dict:
+    return {"path": inp.real, "given": inp.path, "sha256": inp.sha256, "size": inp.size,
+            "mtime_ns": inp.mtime_ns, "parser_version": version, "settings": settings}
+
+
+def _record_failure(manifest: Manifest, inp: InputFile, message: str, version: str, settings: str) -> None:
+    values = _base_values(inp, version, settings)
+    values.update(status="failed", error=message, sha256=inp.sha256 or "")
+    manifest.upsert(values)
+
+
+def _record_copy(manifest: Manifest, inp: InputFile, done: sqlite3.Row) -> None:
+    values = dict(done)
+    values.update(path=inp.real, given=inp.path, size=inp.size, mtime_ns=inp.mtime_ns,
+                  same_as=done["same_as"] or done["path"], seconds=0.0)
+    manifest.upsert(values)
+
+
+def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], result: dict,
+                   version: str, settings: str) -> dict:
+    first = group[0]
+    stem = output_stem(first)
+    outputs = {kind: stem + KIND_SUFFIX[kind] for kind in result.get("outputs", {})}
+    pending = []
+    try:
+        for kind, body in result.get("outputs", {}).items():
+            pending.append([_stage(outdir, outputs[kind], body), outputs[kind]])
+    except OSError as e:  # disk full, permissions: this input fails, the batch goes on
+        for tmp, _final in pending:
+            with contextlib.suppress(OSError):
+                (outdir / tmp).unlink()
+        result = _failure({"path": first.path}, f"cannot write output: {e.strerror or e}")
+        outputs, pending = {}, []
+    counts = result.get("counts") or {}
+    conn = manifest.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for i, inp in enumerate(group):
+            values = _base_values(inp, version, settings)
+            values.update(status=result["status"], error=result.get("error"),
+                          traceback=result.get("traceback"), seconds=result.get("seconds") if i == 0 else 0.0,
+                          outputs=json.dumps(outputs, ensure_ascii=False, sort_keys=True) if outputs else None,
+                          same_as=None if i == 0 else first.real,
+                          pending=json.dumps(pending, ensure_ascii=False) if (pending and i == 0) else None,
+                          **{k: counts.get(k) for k in ("documents", "clauses", "units", "targets", "warnings")})
+            manifest.upsert(values)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if pending:
+        for tmp, final in pending:
+            os.replace(outdir / tmp, outdir / final)
+        _fsync_dir(outdir)
+        conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (first.real,))
+    return result
+
+
+def read_manifest(outdir) -> list[dict]:
+    """Every manifest row (for scripts and tests)."""
+    path = Path(outdir) / MANIFEST_NAME
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM inputs ORDER BY path")]
+    finally:
+        conn.close()

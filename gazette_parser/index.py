@@ -1,0 +1,471 @@
+"""index: parsed issues → an SQLite database (tables + FTS5 full-text search over clauses).
+
+    >>> from gazette_parser.index import open_index, index_paths
+    >>> db = open_index("gazettes.db")            # creates the schema when the file is new
+    >>> index_paths(db, ["out/"])                # JSON outputs (or .pdf/.txt/.html, parsed here)
+
+The schema (``SCHEMA`` below; documented in the README) has one table per model level:
+issues → documents → clauses → units / targets, with foreign keys (ON DELETE CASCADE) and
+indexes on everything the query command filters by. An issue is identified by the sha256 of its
+source file, so indexing the same source again replaces it (never duplicates).
+
+Full-text search is an external-content FTS5 table ``clauses_fts`` over ``clauses(heading, text)``
+with the ``trigram`` tokenizer (SQLite ≥ 3.34), which finds any Chinese substring of three or more
+characters without word segmentation; triggers keep it in step with ``clauses``. It is declared
+with ``content="clauses"`` so Datasette detects it and shows a search box on the clauses table.
+Target values are stored as TEXT holding the exact decimal, never as floating point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
+
+APPLICATION = "gazette-parser index"
+SCHEMA_VERSION = "1"
+PARSE_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
+
+SCHEMA = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE issues (
+    id            INTEGER PRIMARY KEY,
+    sha256        TEXT NOT NULL UNIQUE,   -- of the source file: re-indexing it replaces the issue
+    source_path   TEXT,
+    source_format TEXT,
+    pages         INTEGER,
+    gazette_zh    TEXT,
+    gazette_en    TEXT,
+    year          INTEGER,
+    number        INTEGER,
+    total_number  INTEGER,
+    publish_date  TEXT,                   -- ISO 8601
+    publisher_zh  TEXT,
+    schema_version TEXT,                  -- of the JSON it was loaded from
+    loaded_from   TEXT,                   -- the JSON (or source) file given to `index`
+    warnings      INTEGER
+);
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY,
+    issue_id    INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,         -- 0-based order in the issue
+    doc_number  TEXT,                     -- 文号 as printed, e.g. 渝府发〔2022〕31号
+    doc_prefix  TEXT,                     -- 渝府发
+    doc_year    INTEGER,                  -- 2022
+    doc_serial  INTEGER,                  -- 31
+    title       TEXT,
+    title_en    TEXT,
+    doc_type    TEXT,                     -- 文种: 通知, 意见, 办法 …
+    category_zh TEXT,
+    category_en TEXT,
+    issuer      TEXT,                     -- issuers joined with 、
+    date        TEXT,                     -- 成文日期, ISO 8601
+    page_start  INTEGER,
+    page_end    INTEGER,
+    UNIQUE (issue_id, seq)
+);
+CREATE TABLE issuers (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    PRIMARY KEY (document_id, seq)
+);
+CREATE TABLE clauses (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    parent_id   INTEGER REFERENCES clauses(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,         -- 0-based, document order (depth first)
+    label       TEXT,                     -- marker as printed: 一、 （一） 1. 第三条
+    level       INTEGER,
+    path        TEXT,                     -- printed ordinals from the top, e.g. 2.3.1
+    labels      TEXT,                     -- the labels from the top, e.g. 二、（三）1.
+    heading     TEXT,
+    text        TEXT,
+    page        INTEGER,                  -- printed page where the clause starts
+    page_index  INTEGER,                  -- physical page in the source file
+    span_start  INTEGER,
+    span_end    INTEGER,
+    lead        TEXT,                     -- canonical lead units joined with 、 (convenience)
+    responsible TEXT                      -- canonical responsible units joined with 、
+);
+CREATE TABLE units (
+    id        INTEGER PRIMARY KEY,
+    clause_id INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (role IN ('lead', 'responsible')),
+    seq       INTEGER NOT NULL,
+    name      TEXT NOT NULL,              -- as printed
+    canonical TEXT NOT NULL,              -- registry name (= name when unknown)
+    inherited INTEGER NOT NULL DEFAULT 0, -- 1: from a heading note / 下同 rule
+    known     INTEGER NOT NULL DEFAULT 1, -- 1: found in the unit registry
+    page      INTEGER
+);
+CREATE TABLE targets (
+    id         INTEGER PRIMARY KEY,
+    clause_id  INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    text       TEXT,                      -- the phrase as printed
+    indicator  TEXT,
+    comparator TEXT,                      -- >= > = <= < range
+    value      TEXT,                      -- exact decimal as text (never float)
+    value_max  TEXT,
+    unit       TEXT,
+    year       INTEGER,
+    kind       TEXT,                      -- target | parameter
+    page       INTEGER
+);
+CREATE TABLE unit_aliases (
+    alias     TEXT PRIMARY KEY,           -- a spelling (spaces removed, full-width brackets)
+    canonical TEXT NOT NULL
+);
+CREATE INDEX documents_issue ON documents (issue_id);
+CREATE INDEX documents_number ON documents (doc_number);
+CREATE INDEX documents_prefix ON documents (doc_prefix, doc_year);
+CREATE INDEX documents_date ON documents (date);
+CREATE INDEX issuers_name ON issuers (name);
+CREATE INDEX clauses_document ON clauses (document_id, seq);
+CREATE INDEX clauses_parent ON clauses (parent_id);
+CREATE INDEX units_clause ON units (clause_id);
+CREATE INDEX units_canonical ON units (canonical, role);
+CREATE INDEX units_name ON units (name);
+CREATE INDEX targets_clause ON targets (clause_id);
+CREATE INDEX targets_year ON targets (year);
+CREATE VIRTUAL TABLE clauses_fts USING fts5(
+    heading, text, content="clauses", content_rowid="id", tokenize="trigram"
+);
+CREATE TRIGGER clauses_ai AFTER INSERT ON clauses BEGIN
+    INSERT INTO clauses_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+END;
+CREATE TRIGGER clauses_ad AFTER DELETE ON clauses BEGIN
+    INSERT INTO clauses_fts (clauses_fts, rowid, heading, text)
+    VALUES ('delete', old.id, old.heading, old.text);
+END;
+CREATE TRIGGER clauses_au AFTER UPDATE ON clauses BEGIN
+    INSERT INTO clauses_fts (clauses_fts, rowid, heading, text)
+    VALUES ('delete', old.id, old.heading, old.text);
+    INSERT INTO clauses_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+END;
+"""
+
+TABLES = ("meta", "issues", "documents", "issuers", "clauses", "units", "targets", "unit_aliases")
+
+
+class IndexFailure(Exception):
+    """A database or input the index cannot use; ``str(e)`` is one line for the user."""
+
+
+def trigram_supported() -> bool:
+    try:
+        con = sqlite3.connect(":memory:")
+        con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+        con.close()
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def _connect(path: Union[str, os.PathLike], readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        con = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    else:
+        con = sqlite3.connect(path)
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+def check_ours(con: sqlite3.Connection, path) -> None:
+    """Raise IndexFailure unless ``con`` is a gazette-parser index of this schema version."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='application'").fetchone()
+    except sqlite3.DatabaseError as e:
+        msg = str(e)
+        if "no such table" in msg:
+            raise IndexFailure(f"{path} is not a gazette-parser index (no meta table)") from None
+        raise IndexFailure(f"{path}: {msg}") from None
+    if row is None or row[0] != APPLICATION:
+        raise IndexFailure(f"{path} is not a gazette-parser index")
+    ver = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    if ver is None or ver[0] != SCHEMA_VERSION:
+        raise IndexFailure(f"{path}: index schema version {ver[0] if ver else '?'} is not "
+                           f"{SCHEMA_VERSION}; rebuild it with `gazette-parse index`")
+
+
+def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: bool = False) -> sqlite3.Connection:
+    """Open (or create) an index database; raises IndexFailure for a file that is not one."""
+    p = Path(path)
+    if not p.exists():
+        if not create:
+            raise IndexFailure(f"{p}: no such database")
+        if not trigram_supported():
+            raise IndexFailure(f"SQLite {sqlite3.sqlite_version} has no FTS5 trigram tokenizer "
+                               "(needs 3.34 or later)")
+    elif p.is_dir():
+        raise IndexFailure(f"{p} is a directory, not a database")
+    try:
+        con = _connect(p, readonly)
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as e:
+        raise IndexFailure(f"{p} is not a gazette-parser index ({e})") from None
+    if not tables and not readonly:
+        try:
+            with con:
+                con.executescript(SCHEMA)
+                con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                con.execute("INSERT INTO meta VALUES ('sqlite_version', ?)", (sqlite3.sqlite_version,))
+        except sqlite3.OperationalError as e:
+            raise IndexFailure(f"{p}: cannot create the index: {e}") from None
+        _load_aliases(con, None)
+    else:
+        check_ours(con, p)
+    return con
+
+
+# ----------------------------------------------------------------------------------------------
+# unit aliases
+
+
+def norm_unit(name: str) -> str:
+    """Spaces removed and half-width brackets made full-width (the registry's lookup key)."""
+    out = []
+    for ch in name:
+        if ch.isspace() or ch in "\u200b":
+            continue
+        out.append({"(": "（", ")": "）"}.get(ch, ch))
+    return "".join(out)
+
+
+def load_unit_registry(units_file: Optional[str] = None):
+    """The unit registry (gazette_parser.units.load_registry), or None while there is none."""
+    try:
+        from . import units
+    except ImportError:
+        return None
+    loader = getattr(units, "load_registry", None)
+    if loader is None:
+        return None
+    try:
+        return loader(units_file) if units_file else loader()
+    except Exception:  # a registry that cannot load must not stop indexing or querying
+        if units_file:
+            raise
+        return None
+
+
+def _load_aliases(con: sqlite3.Connection, units_file: Optional[str]) -> int:
+    reg = load_unit_registry(units_file)
+    aliases = getattr(reg, "aliases", None)
+    if not isinstance(aliases, dict):
+        return 0
+    with con:
+        con.executemany("INSERT OR REPLACE INTO unit_aliases VALUES (?, ?)",
+                        sorted((norm_unit(a), c) for a, c in aliases.items()))
+    return len(aliases)
+
+
+# ----------------------------------------------------------------------------------------------
+# loading
+
+
+def _is_ours(data) -> bool:
+    return (isinstance(data, dict) and isinstance(data.get("documents"), list)
+            and isinstance(data.get("source"), dict) and "schema_version" in data)
+
+
+def load_json_file(path: Union[str, os.PathLike]) -> dict:
+    """A JSON output, with numbers read exactly (Decimal); IndexFailure when it is not ours."""
+    try:
+        with open(path, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise IndexFailure(f"{path}: not UTF-8 JSON") from None
+    except json.JSONDecodeError as e:
+        raise IndexFailure(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except OSError as e:
+        raise IndexFailure(f"{path}: cannot read: {e.strerror or e}") from None
+    if not _is_ours(data):
+        raise IndexFailure(f"{path}: not a gazette-parser JSON output (no schema_version/source/documents)")
+    return data
+
+
+def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
+    """Parse a source file (pdf/txt/html) and give its JSON form, as the index loads it."""
+    from .errors import GazetteError
+    from .pipeline import parse
+
+    try:
+        issue = parse(Path(path), **parse_kw)
+    except GazetteError as e:
+        raise IndexFailure(str(e)) from None
+    return json.loads(issue.to_json(), parse_float=Decimal)
+
+
+def _text(v) -> Optional[str]:
+    if v is None:
+        return None
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def _int(v) -> Optional[int]:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _walk(clauses: list, parent=None, labels=""):
+    for c in clauses or []:
+        if not isinstance(c, dict):
+            continue
+        here = labels + (c.get("label") or "")
+        yield c, parent, here
+        yield from _walk(c.get("children") or [], c, here)
+
+
+def issue_key(data: dict, loaded_from: str) -> str:
+    sha = (data.get("source") or {}).get("sha256")
+    return sha if sha else "path:" + os.path.abspath(loaded_from)
+
+
+def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
+    """Insert one parsed issue (its JSON form), replacing any issue with the same source.
+
+    Runs in the caller's transaction. Returns the new issue id.
+    """
+    src = data.get("source") or {}
+    info = data.get("issue") or {}
+    key = issue_key(data, loaded_from)
+    con.execute("DELETE FROM issues WHERE sha256=?", (key,))
+    cur = con.execute(
+        "INSERT INTO issues (sha256, source_path, source_format, pages, gazette_zh, gazette_en, year,"
+        " number, total_number, publish_date, publisher_zh, schema_version, loaded_from, warnings)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (key, src.get("path"), src.get("format"), _int(src.get("pages")), info.get("gazette_zh"),
+         info.get("gazette_en"), _int(info.get("year")), _int(info.get("number")),
+         _int(info.get("total_number")), info.get("publish_date"), info.get("publisher_zh"),
+         _text(data.get("schema_version")), str(loaded_from), len(data.get("warnings") or [])))
+    issue_id = cur.lastrowid
+    for dseq, doc in enumerate(data.get("documents") or []):
+        if not isinstance(doc, dict):
+            continue
+        parts = doc.get("doc_number_parts") or {}
+        issuers = [i for i in (doc.get("issuers") or []) if isinstance(i, str)]
+        issuer = doc.get("issuer") or ("、".join(issuers) if issuers else None)
+        doc_id = con.execute(
+            "INSERT INTO documents (issue_id, seq, doc_number, doc_prefix, doc_year, doc_serial, title,"
+            " title_en, doc_type, category_zh, category_en, issuer, date, page_start, page_end)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (issue_id, dseq, doc.get("doc_number"), parts.get("prefix"), _int(parts.get("year")),
+             _int(parts.get("serial")), doc.get("title"), doc.get("title_en"), doc.get("doc_type"),
+             doc.get("category_zh"), doc.get("category_en"), issuer, doc.get("date"),
+             _int(doc.get("page_start")), _int(doc.get("page_end")))).lastrowid
+        con.executemany("INSERT INTO issuers VALUES (?,?,?)",
+                        [(doc_id, i, name) for i, name in enumerate(issuers)])
+        ids: dict[int, int] = {}
+        unit_rows, target_rows = [], []
+        for cseq, (c, parent, labels) in enumerate(_walk(doc.get("clauses") or [])):
+            path = c.get("path") or []
+            span = c.get("span") or [None, None]
+            lead = [u for u in (c.get("lead_units") or []) if isinstance(u, dict)]
+            resp = [u for u in (c.get("responsible_units") or []) if isinstance(u, dict)]
+            cid = con.execute(
+                "INSERT INTO clauses (document_id, parent_id, seq, label, level, path, labels, heading,"
+                " text, page, page_index, span_start, span_end, lead, responsible)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, ids.get(id(parent)) if parent is not None else None, cseq, c.get("label"),
+                 _int(c.get("level")), ".".join(str(p) for p in path), labels, c.get("heading"),
+                 c.get("text"), _int(c.get("page")), _int(c.get("page_index")), _int(span[0]),
+                 _int(span[1] if len(span) > 1 else None),
+                 _joined(lead), _joined(resp))).lastrowid
+            ids[id(c)] = cid
+            for role, refs in (("lead", lead), ("responsible", resp)):
+                for useq, u in enumerate(refs):
+                    name = u.get("name") or u.get("canonical")
+                    if not name:
+                        continue
+                    unit_rows.append((cid, role, useq, name, u.get("canonical") or name,
+                                      1 if u.get("inherited") else 0,
+                                      0 if u.get("known") is False else 1, _int(u.get("page"))))
+            for tseq, t in enumerate(c.get("targets") or []):
+                if not isinstance(t, dict):
+                    continue
+                target_rows.append((cid, tseq, t.get("text"), t.get("indicator"), t.get("comparator"),
+                                    _text(t.get("value")), _text(t.get("value_max")), t.get("unit"),
+                                    _int(t.get("year")), t.get("kind"), _int(t.get("page"))))
+        con.executemany("INSERT INTO units (clause_id, role, seq, name, canonical, inherited, known, page)"
+                        " VALUES (?,?,?,?,?,?,?,?)", unit_rows)
+        con.executemany("INSERT INTO targets (clause_id, seq, text, indicator, comparator, value,"
+                        " value_max, unit, year, kind, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)", target_rows)
+    return issue_id
+
+
+def _joined(refs: list) -> Optional[str]:
+    names: list[str] = []
+    for u in refs:
+        n = u.get("canonical") or u.get("name")
+        if n and n not in names:
+            names.append(n)
+    return "、".join(names) if names else None
+
+
+def expand_paths(paths: Iterable[str]) -> list[Path]:
+    """Files as given; directories searched recursively for *.json (hidden files skipped)."""
+    out: list[Path] = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out.extend(Path(root) / f for f in sorted(files)
+                           if f.endswith(".json") and not f.startswith("."))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise IndexFailure(f"no such file or directory: {arg}")
+    return out
+
+
+def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Optional[str] = None,
+                on_error: Optional[Callable[[str], None]] = None,
+                parse_kw: Optional[dict] = None) -> tuple[int, int]:
+    """Load every path (JSON outputs; sources are parsed first). Returns (indexed, failed).
+
+    Each file is one transaction: a bad file is reported through ``on_error`` and skipped.
+    """
+    files = expand_paths(paths)
+    if units_file is not None:
+        _load_aliases(con, units_file)
+    ok = failed = 0
+    for f in files:
+        try:
+            if f.suffix.lower() in PARSE_SUFFIXES:
+                data = parse_to_dict(f, **(parse_kw or {}))
+            else:
+                data = load_json_file(f)
+            with con:
+                insert_issue(con, data, str(f))
+            ok += 1
+        except (IndexFailure, sqlite3.DatabaseError) as e:
+            failed += 1
+            if on_error:
+                on_error(str(e) if isinstance(e, IndexFailure) else f"{f}: database error: {e}")
+    if ok > 50:  # merge the FTS b-trees after a large load: faster searches
+        with con:
+            con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+    return ok, failed
+
+
+def stats(con: sqlite3.Connection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("issues", "documents", "clauses", "units", "targets")}
+

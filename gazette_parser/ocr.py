@@ -1,0 +1,485 @@
+"""OCR for PDF pages with no usable text layer (scans, fonts without a ToUnicode map).
+
+The PDF reader calls :func:`ocr_page` (or :func:`ocr_pages` for several pages) when a page is
+flagged as scanned or garbled and ``--ocr`` is ``auto``/``always`` and :func:`available` is true.
+
+How a page is recognised:
+
+1. render it with pypdfium2 in grey at ``dpi`` (300 by default). Pages larger than A4 (scans often
+   declare 1 px = 1 pt) get A4's pixel budget, and image-only pages are never rendered beyond
+   ``max_upscale`` times the scan's own resolution;
+2. binarise at ``min(threshold_max, background - background_margin)``: light watermarks drop out;
+3. run Tesseract (``pytesseract.image_to_data``) once on the page, group words into lines;
+4. re-recognise, one by one, the few lines that read badly (low confidence, or Latin noise on a
+   Chinese page) with the variants in ``grammars/ocr.toml`` and keep the best reading;
+5. drop rule/noise lines, join words (no spaces between CJK characters) and apply the repairs of
+   ``grammars/ocr.toml`` (〔〕 in 文号, 一、 and （一） markers, full-width punctuation, ...).
+
+Lines carry geometry in PDF points (origin top-left, like pdfplumber). The page confidence is the
+mean Tesseract word confidence (0-100) of the lines kept. Everything is deterministic: Tesseract is
+run single-threaded (``OMP_THREAD_LIMIT=1`` unless the caller set it) and no clock is read.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+import regex
+
+from .errors import NeedsOCR, ReadError
+from .model import Line
+from .resources import load_grammar
+
+DEFAULT_LANG = "chi_sim+eng"
+INSTALL_HINT = (
+    "install Tesseract with Simplified Chinese (Debian/Ubuntu: apt-get install tesseract-ocr "
+    "tesseract-ocr-chi-sim tesseract-ocr-eng; macOS: brew install tesseract tesseract-lang) "
+    "and pip install pytesseract"
+)
+
+# pdfium is not thread-safe: every call into it (open, render) holds this lock.
+_PDFIUM_LOCK = threading.Lock()
+
+_HAN = regex.compile(r"\p{Han}")
+_LATIN = regex.compile(r"[A-Za-z]")
+_DIGIT = regex.compile(r"\d")
+
+
+# ----------------------------------------------------------------------------------------------
+# availability
+
+
+def _pytesseract():
+    try:
+        import pytesseract
+    except ImportError:  # pragma: no cover - pytesseract is in the [ocr] extra
+        return None
+    return pytesseract
+
+
+@functools.lru_cache(maxsize=None)
+def _available(cmd: str) -> bool:
+    pt = _pytesseract()
+    if pt is None:
+        return False
+    if not (shutil.which(cmd) or (os.path.isfile(cmd) and os.access(cmd, os.X_OK))):
+        return False
+    try:
+        langs = pt.get_languages(config="")
+    except Exception:  # binary broken, not runnable, ...: OCR is simply not available
+        return False
+    return "chi_sim" in langs
+
+
+def available() -> bool:
+    """True when the tesseract binary runs and has the chi_sim model (checked once per binary)."""
+    pt = _pytesseract()
+    if pt is None:
+        return False
+    return _available(str(pt.pytesseract.tesseract_cmd))
+
+
+available.cache_clear = _available.cache_clear  # type: ignore[attr-defined]
+
+
+# ----------------------------------------------------------------------------------------------
+# configuration (grammars/ocr.toml)
+
+
+@dataclass(frozen=True)
+class _Repair:
+    name: str
+    pattern: "regex.Pattern"
+    replace: Optional[str]
+    table: Optional[dict]
+
+    def apply(self, text: str) -> str:
+        if self.table is not None:
+            table = self.table
+            return self.pattern.sub(
+                lambda m: "".join(table.get(c, c) for c in m.group(0) if not c.isspace()), text
+            )
+        return self.pattern.sub(self.replace, text)
+
+
+@functools.lru_cache(maxsize=None)
+def _config() -> dict:
+    return load_grammar("ocr.toml")
+
+
+@functools.lru_cache(maxsize=None)
+def _repairs() -> tuple[_Repair, ...]:
+    out = []
+    for r in _config().get("repair", []):
+        table = None
+        if "translate" in r:
+            src, dst = r["translate"]
+            table = dict(zip(src, dst))
+        out.append(_Repair(r["name"], regex.compile(r["pattern"], regex.V0), r.get("replace"), table))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _noise_line() -> "regex.Pattern":
+    return regex.compile(_config()["tesseract"]["noise_line"])
+
+
+def repair(text: str) -> str:
+    """Apply the OCR repairs of grammars/ocr.toml, in order, to one line of OCR text."""
+    for r in _repairs():
+        text = r.apply(text)
+    return text.strip()
+
+
+# ----------------------------------------------------------------------------------------------
+# rendering
+
+
+def _render(pdf_bytes: bytes, page_index: int, dpi: int):
+    """The page as a greyscale PIL image, and the scale (pixels per PDF point) it was drawn at."""
+    import pypdfium2 as pdfium
+
+    cfg = _config()["render"]
+    with _PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(pdf_bytes)
+        except Exception as e:  # pdfium raises PdfiumError for corrupt/encrypted files
+            raise ReadError(f"cannot open PDF for OCR: {e}", page=page_index) from None
+        try:
+            n = len(pdf)
+            if not 1 <= page_index <= n:
+                raise ReadError(f"page {page_index} out of range (1-{n})", page=page_index)
+            page = pdf[page_index - 1]
+            width, height = page.get_size()
+            scale = dpi / 72.0
+            long_side = max(width, height, 1.0)
+            scale = min(scale, dpi / 72.0 * cfg["a4_long_side_points"] / long_side)
+            native = _image_scale(page, width, height)
+            if native is not None:
+                scale = min(scale, cfg["max_upscale"] * native)
+            scale = max(scale, 0.5)
+            bitmap = page.render(scale=scale, grayscale=True)
+            image = bitmap.to_pil().convert("L")
+            page.close()
+        finally:
+            pdf.close()
+    return image, scale
+
+
+def _image_scale(page, width: float, height: float) -> Optional[float]:
+    """Pixels per point of the largest image covering at least half the page, if any."""
+    best = None
+    area = max(width * height, 1.0)
+    try:
+        for obj in page.get_objects(max_depth=2):
+            if obj.type != 3:  # FPDF_PAGEOBJ_IMAGE
+                continue
+            left, bottom, right, top = obj.get_bounds()
+            w, h = right - left, top - bottom
+            if w <= 0 or h <= 0 or w * h < area / 2:
+                continue
+            px_w, px_h = obj.get_px_size()
+            s = max(px_w / w, px_h / h)
+            best = s if best is None else max(best, s)
+    except Exception:  # unusual objects: no cap, render at the dpi
+        return None
+    return best
+
+
+def _binarise(image):
+    cfg = _config()["render"]
+    hist = image.histogram()
+    background = max(range(256), key=lambda v: (hist[v], v))
+    if background < cfg["min_background"]:
+        return image
+    threshold = min(cfg["threshold_max"], background - cfg["background_margin"])
+    lut = [0 if v <= threshold else 255 for v in range(256)]
+    return image.point(lut)
+
+
+# ----------------------------------------------------------------------------------------------
+# recognition
+
+
+@dataclass
+class _Word:
+    text: str
+    conf: float
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass
+class _OcrLine:
+    words: list[_Word]
+
+    @property
+    def left(self) -> float:
+        return min(w.left for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def right(self) -> float:
+        return max(w.left + w.width for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.top + w.height for w in self.words)
+
+    @property
+    def conf(self) -> float:
+        return sum(w.conf for w in self.words) / len(self.words) if self.words else 0.0
+
+    @property
+    def raw(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def _tesseract_env() -> None:
+    # One thread per tesseract process: deterministic, and polite on shared machines; parallelism
+    # comes from running several pages at once (ocr_pages).
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def _image_to_lines(image, lang: str, psm: int, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0) -> list[_OcrLine]:
+    """Tesseract on an image; words grouped by its lines, boxes mapped back by offset/stretch."""
+    pt = _pytesseract()
+    _tesseract_env()
+    try:
+        data = pt.image_to_data(image, lang=lang, config=f"--psm {psm}", output_type=pt.Output.DICT)
+    except pt.TesseractNotFoundError:
+        raise NeedsOCR("tesseract is not installed: " + INSTALL_HINT) from None
+    except pt.TesseractError as e:
+        raise ReadError(f"tesseract failed: {str(e.message).strip() or e.status}") from None
+    lines: dict[tuple, _OcrLine] = {}
+    for i, level in enumerate(data["level"]):
+        if level != 5:
+            continue
+        text = (data["text"][i] or "").strip()
+        if not text:
+            continue
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            conf = -1.0
+        if conf < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        word = _Word(
+            text=text,
+            conf=conf,
+            left=dx + data["left"][i] / sx,
+            top=dy + data["top"][i],
+            width=data["width"][i] / sx,
+            height=data["height"][i],
+        )
+        lines.setdefault(key, _OcrLine([])).words.append(word)
+    return list(lines.values())
+
+
+def _merge_rows(lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Join consecutive lines that share most of their height (one printed line split in two)."""
+    out: list[_OcrLine] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            overlap = min(prev.bottom, line.bottom) - max(prev.top, line.top)
+            smaller = min(prev.bottom - prev.top, line.bottom - line.top)
+            if smaller > 0 and overlap > 0.5 * smaller:
+                words = sorted(prev.words + line.words, key=lambda w: w.left)
+                out[-1] = _OcrLine(words)
+                continue
+        out.append(line)
+    return out
+
+
+def _is_chinese_page(lines: Sequence[_OcrLine]) -> bool:
+    text = "".join(line.raw for line in lines)
+    return len(_HAN.findall(text)) >= len(_LATIN.findall(text))
+
+
+def _needs_retry(line: _OcrLine, chinese: bool, cfg: dict) -> bool:
+    if line.conf < cfg["retry_below"]:
+        return True
+    if chinese:
+        raw = line.raw
+        latin = len(_LATIN.findall(raw))
+        han = len(_HAN.findall(raw))
+        if latin and latin > cfg["retry_latin_share"] * (latin + han):
+            return True
+    return False
+
+
+def _score(lines: Sequence[_OcrLine], chinese: bool) -> float:
+    """Expected number of characters read right: confidence-weighted Han and digits (and Latin
+    letters on a non-Chinese page). Latin noise on a Chinese page scores nothing."""
+    total = 0.0
+    for line in lines:
+        for w in line.words:
+            n = len(_HAN.findall(w.text)) + len(_DIGIT.findall(w.text))
+            if not chinese:
+                n += len(_LATIN.findall(w.text))
+            total += n * w.conf / 100.0
+    return total
+
+
+def _retry(grey, binary, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[_OcrLine]:
+    """Re-recognise bad lines (cropped alone) with each variant of grammars/ocr.toml; the reading
+    with the best score (see _score) wins, the first reading included."""
+    left = min(ln.left for ln in group)
+    right = max(ln.right for ln in group)
+    top = min(ln.top for ln in group)
+    bottom = max(ln.bottom for ln in group)
+    height = min(ln.bottom - ln.top for ln in group)
+    pad = max(4.0, 0.35 * height)
+    box = (
+        max(0, int(left - pad)),
+        max(0, int(top - pad)),
+        min(binary.width, int(right + pad) + 1),
+        min(binary.height, int(bottom + pad) + 1),
+    )
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        return group
+    best, best_score = group, _score(group, chinese)
+    for variant in cfg["retry"]:
+        v_lang = variant.get("lang") or lang
+        if not set(v_lang.split("+")) <= set(lang.split("+")):
+            continue  # never add a language the caller did not ask for
+        threshold = variant.get("threshold")
+        if threshold is None:
+            crop = binary.crop(box)
+        else:
+            crop = grey.crop(box).point([0 if v <= threshold else 255 for v in range(256)])
+        stretch = float(variant.get("stretch", 1.0))
+        if stretch != 1.0:
+            crop = crop.resize((max(1, int(crop.width * stretch)), crop.height))
+        psm = 7 if len(group) == 1 else 6
+        found = _merge_rows(_image_to_lines(crop, v_lang, psm, dx=box[0], dy=box[1], sx=stretch))
+        score = _score(found, chinese)
+        if found and score > best_score:
+            best, best_score = found, score
+    return best
+
+
+def _recognise(grey, lang: str) -> list[_OcrLine]:
+    cfg = _config()["tesseract"]
+    binary = _binarise(grey)
+    lines = _merge_rows(_image_to_lines(binary, lang, int(cfg["psm"])))
+    chinese = _is_chinese_page(lines)
+    bad = [_needs_retry(line, chinese, cfg) for line in lines]
+    out: list[_OcrLine] = []
+    retried = 0
+    for line, is_bad in zip(lines, bad):
+        if is_bad and retried < cfg["retry_max_lines"]:
+            retried += 1
+            out.extend(_retry(grey, binary, [line], lang, chinese, cfg))
+        else:
+            out.append(line)
+    return out
+
+
+def _keep(line: _OcrLine, text: str, chinese: bool, cfg: dict) -> bool:
+    if not text or _noise_line().match(text):
+        return False
+    meaningful = len(_HAN.findall(text)) + len(_DIGIT.findall(text))
+    if line.conf < cfg["drop_below"] and meaningful < cfg["drop_min_chars"]:
+        return False  # a few characters read with little confidence: seal, stamp, rule
+    if chinese and line.conf < cfg["retry_below"] and meaningful <= cfg["short_line_chars"]:
+        return False  # Latin noise or a stray glyph or two on a Chinese page (stars, seals)
+    return True
+
+
+def _size(line: _OcrLine) -> float:
+    """The line's font size in pixels: median height of its words that hold Han or digits."""
+    heights = sorted(w.height for w in line.words if _HAN.search(w.text) or _DIGIT.search(w.text))
+    if not heights:
+        return max(w.height for w in line.words)
+    return heights[len(heights) // 2]
+
+
+def _to_model(lines: list[_OcrLine], scale: float) -> tuple[list[Line], float]:
+    cfg = _config()["tesseract"]
+    chinese = _is_chinese_page(lines)
+    out: list[Line] = []
+    confs: list[float] = []
+    for line in lines:
+        text = repair(line.raw)
+        if not _keep(line, text, chinese, cfg):
+            continue
+        out.append(
+            Line(
+                text=text,
+                x0=round(line.left / scale, 2),
+                x1=round(line.right / scale, 2),
+                top=round(line.top / scale, 2),
+                bottom=round(line.bottom / scale, 2),
+                size=round(_size(line) / scale, 2),
+            )
+        )
+        confs.extend(w.conf for w in line.words)
+    confidence = round(sum(confs) / len(confs), 2) if confs else 0.0
+    return out, confidence
+
+
+def ocr_image(image, scale: float = 1.0, lang: str = DEFAULT_LANG) -> tuple[list[Line], float]:
+    """OCR a greyscale PIL image drawn at ``scale`` pixels per point (used by ocr_page)."""
+    return _to_model(_recognise(image.convert("L"), lang), scale)
+
+
+def ocr_page(
+    pdf_bytes: bytes, page_index: int, dpi: int = 300, lang: str = DEFAULT_LANG
+) -> tuple[list[Line], float]:
+    """The lines of one page (1-based) in reading order, and the mean word confidence (0-100).
+
+    Raises NeedsOCR when Tesseract (with chi_sim) is not installed, ReadError when the page cannot
+    be rendered or Tesseract fails on it.
+    """
+    if not available():
+        raise NeedsOCR("OCR needed but Tesseract is not available: " + INSTALL_HINT, pages=(page_index,))
+    image, scale = _render(pdf_bytes, page_index, dpi)
+    try:
+        return ocr_image(image, scale, lang)
+    except ReadError as e:
+        if e.page is None:
+            e.page = page_index
+        raise
+
+
+def ocr_pages(
+    pdf_bytes: bytes,
+    indices: Iterable[int],
+    jobs: int = 1,
+    dpi: int = 300,
+    lang: str = DEFAULT_LANG,
+) -> list[tuple[list[Line], float]]:
+    """ocr_page for several pages, ``jobs`` at a time; results in the order of ``indices``.
+
+    Tesseract runs as a separate process per page, so a thread pool gives real parallelism here
+    (pdfium rendering is serialised by a lock); ``jobs`` <= 0 means one per CPU.
+    """
+    indices = list(indices)
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(indices) or 1))
+    if jobs == 1:
+        return [ocr_page(pdf_bytes, i, dpi=dpi, lang=lang) for i in indices]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(ocr_page, pdf_bytes, i, dpi, lang) for i in indices]
+        return [f.result() for f in futures]
+
+
+def text_of(lines: Iterable[Line]) -> str:
+    """The lines joined one per line (for quick looks, tests and the benchmark)."""
+    return "\n".join(line.text for line in lines)
+

@@ -1,0 +1,316 @@
+"""query: filters over an index database → rows (one per clause, or per target with year_target).
+
+    >>> from gazette_parser.query import Query, run_query
+    >>> rows = run_query("gazettes.db", Query(lead="市城市管理局", text="垃圾分类"))
+
+Filters combine with AND. ``text`` is searched in clause headings and text: every
+whitespace-separated term must occur; terms of three or more characters use the FTS5 trigram
+index (ranked by bm25), shorter ones fall back to a substring scan (LIKE), since a trigram index
+cannot look up fewer than three characters. Unit filters match the canonical name and every alias
+the unit registry knows (stored in the database at index time, plus the installed registry).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .index import IndexFailure, load_unit_registry, norm_unit, open_index
+
+# every column a row can have, in display order
+CLAUSE_COLUMNS = (
+    "doc_number", "title", "issuer", "date", "gazette", "issue_year", "issue_number", "path", "labels",
+    "label", "heading", "page", "lead", "responsible", "snippet", "source_path", "clause_id",
+)
+TARGET_COLUMNS = ("target", "indicator", "comparator", "value", "value_max", "unit", "year", "kind")
+ALL_COLUMNS = CLAUSE_COLUMNS + TARGET_COLUMNS
+HEADERS = {"doc_number": "文号", "path": "path", "heading": "heading", "page": "page"}
+FORMATS = ("table", "json", "csv")
+
+
+class QueryError(Exception):
+    """A bad query (malformed date, unknown column, …): ``str(e)`` is one line for the user."""
+
+
+@dataclass
+class Query:
+    text: Optional[str] = None
+    lead: Optional[str] = None
+    responsible: Optional[str] = None
+    unit: Optional[str] = None
+    doc_number: Optional[str] = None
+    issuer: Optional[str] = None
+    year_target: Optional[int] = None
+    date_from: Optional[str] = None
+    date_to: Optional[str] = None
+    limit: Optional[int] = None
+    columns: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# argument checks
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_date(value: str, end: bool) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD → an ISO bound (start or end of that period)."""
+    v = unicodedata.normalize("NFKC", value.strip()).replace("/", "-").replace(".", "-")
+    m = _DATE.match(v)
+    if not m:
+        raise QueryError(f"malformed date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    import calendar
+    import datetime
+
+    try:
+        if mo is None:
+            return f"{y:04d}-12-31" if end else f"{y:04d}-01-01"
+        mo_i = int(mo)
+        if d is None:
+            last = calendar.monthrange(y, mo_i)[1]
+            return f"{y:04d}-{mo_i:02d}-{last if end else 1:02d}"
+        return datetime.date(y, mo_i, int(d)).isoformat()
+    except (ValueError, calendar.IllegalMonthError):
+        raise QueryError(f"malformed date {value!r}: not a calendar date") from None
+
+
+def check_columns(columns: list[str], with_targets: bool) -> list[str]:
+    allowed = ALL_COLUMNS if with_targets else CLAUSE_COLUMNS
+    out = []
+    for c in columns:
+        c = c.strip()
+        if not c:
+            continue
+        if c not in allowed:
+            extra = "" if with_targets or c not in TARGET_COLUMNS else " (target columns need --year-target)"
+            raise QueryError(f"unknown column {c!r}{extra}; choose from: {', '.join(allowed)}")
+        out.append(c)
+    return out
+
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔", "﹝": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕", "﹞": "〕"})
+
+
+def norm_doc_number(value: str) -> str:
+    """渝府发[2022]31号 / 渝府发（２０２２）３１号 → 渝府发〔2022〕31号 (how documents print it)."""
+    v = "".join(ch for ch in value if not ch.isspace())
+    v = "".join(chr(ord(ch) - 0xFEE0) if "０" <= ch <= "９" else ch for ch in v)
+    return v.translate(_BRACKETS)
+
+
+def unit_names(con: sqlite3.Connection, name: str) -> list[str]:
+    """Every canonical name ``name`` may stand for: itself, registry aliases, names seen in the data."""
+    key = norm_unit(name)
+    names = [name, key]
+    for row in con.execute("SELECT canonical FROM unit_aliases WHERE alias=?", (key,)):
+        names.append(row[0])
+    reg = load_unit_registry()
+    lookup = getattr(reg, "lookup", None)
+    if lookup is not None:
+        try:
+            hit = lookup(name)
+        except Exception:
+            hit = None
+        if hit:
+            names.append(hit)
+    for row in con.execute("SELECT DISTINCT canonical FROM units WHERE name IN (?, ?)", (name, key)):
+        names.append(row[0])
+    return sorted(set(names))
+
+
+def fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+# ----------------------------------------------------------------------------------------------
+# the query
+
+
+def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
+    where: list[str] = []
+    args: list = []
+    joins: list[str] = []
+    order = "i.publish_date, i.id, d.seq, c.seq"
+    with_targets = q.year_target is not None
+
+    if q.text is not None:
+        terms = [t for t in re.split(r"\s+", q.text.strip()) if t]
+        if not terms:
+            raise QueryError("--text is empty")
+        long_terms = [t for t in terms if len(t) >= 3]
+        for t in terms:
+            if len(t) < 3:
+                where.append("(instr(coalesce(c.heading, ''), ?) > 0 OR instr(coalesce(c.text, ''), ?) > 0)")
+                args += [t, t]
+        if long_terms:
+            joins.append("JOIN (SELECT rowid AS fid, bm25(clauses_fts) AS rank FROM clauses_fts "
+                         "WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
+            args_join = [" AND ".join(fts_phrase(t) for t in long_terms)]
+            order = "f.rank, " + order
+        else:
+            args_join = []
+    else:
+        args_join = []
+
+    for role, value in (("lead", q.lead), ("responsible", q.responsible), ("any", q.unit)):
+        if value is None:
+            continue
+        if not value.strip():
+            raise QueryError(f"--{role if role != 'any' else 'unit'} is empty")
+        names = unit_names(con, value.strip())
+        marks = ",".join("?" for _ in names)
+        role_sql = "" if role == "any" else " AND u.role = ?"
+        where.append(f"EXISTS (SELECT 1 FROM units u WHERE u.clause_id = c.id AND u.canonical IN ({marks})"
+                     f"{role_sql})")
+        args += names + ([] if role == "any" else [role])
+
+    if q.doc_number is not None:
+        v = norm_doc_number(q.doc_number)
+        if not v:
+            raise QueryError("--doc-number is empty")
+        where.append("(d.doc_number = ? OR d.doc_prefix = ? OR substr(d.doc_number, 1, ?) = ?)")
+        args += [v, v, len(v), v]
+
+    if q.issuer is not None:
+        v = q.issuer.strip()
+        if not v:
+            raise QueryError("--issuer is empty")
+        where.append("(EXISTS (SELECT 1 FROM issuers s WHERE s.document_id = d.id AND s.name = ?)"
+                     " OR instr(coalesce(d.issuer, ''), ?) > 0)")
+        args += [v, v]
+
+    date_expr = "coalesce(d.date, i.publish_date)"
+    if q.date_from is not None:
+        where.append(f"{date_expr} >= ?")
+        args.append(parse_date(q.date_from, end=False))
+    if q.date_to is not None:
+        where.append(f"{date_expr} <= ?")
+        args.append(parse_date(q.date_to, end=True))
+    if q.date_from and q.date_to and args[-2] > args[-1]:
+        raise QueryError(f"--from {q.date_from} is after --to {q.date_to}")
+
+    target_cols = ""
+    if with_targets:
+        joins.append("JOIN targets t ON t.clause_id = c.id")
+        where.append("t.year = ?")
+        args.append(int(q.year_target))
+        target_cols = (", t.text AS target, t.indicator, t.comparator, t.value, t.value_max, t.unit,"
+                       " t.year, t.kind")
+        order += ", t.seq"
+
+    sql = (
+        "SELECT d.doc_number, d.title, d.issuer, coalesce(d.date, i.publish_date) AS date,"
+        " i.gazette_zh AS gazette, i.year AS issue_year, i.number AS issue_number, c.path, c.labels,"
+        " c.label, c.heading, c.page, c.lead, c.responsible, c.text AS _text,"
+        " i.source_path, c.id AS clause_id" + target_cols +
+        " FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
+        + " ".join(joins)
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {order}"
+    )
+    if q.limit is not None:
+        if q.limit < 1:
+            raise QueryError("--limit must be at least 1")
+        sql += f" LIMIT {int(q.limit)}"
+    return sql, args_join + args
+
+
+def snippet(text: Optional[str], terms: list[str], width: int = 24) -> str:
+    if not text:
+        return ""
+    pos = min((text.find(t) for t in terms if t and text.find(t) >= 0), default=-1)
+    if pos < 0:
+        return text[: 2 * width] + ("…" if len(text) > 2 * width else "")
+    a, b = max(0, pos - width), min(len(text), pos + width + max(len(t) for t in terms))
+    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+
+
+def run_query(db, q: Query) -> list[dict]:
+    """Rows (dicts, keys in ALL_COLUMNS order) for the query; raises QueryError / IndexFailure."""
+    con = open_index(db, create=False, readonly=True)
+    try:
+        sql, args = build_sql(con, q)
+        try:
+            cur = con.execute(sql, args)
+        except sqlite3.OperationalError as e:
+            raise QueryError(f"query failed: {e}") from None
+        terms = re.split(r"\s+", q.text.strip()) if q.text else []
+        rows = []
+        for r in cur:
+            d = dict(r)
+            text = d.pop("_text")
+            d["snippet"] = snippet(text, terms) if terms else snippet(text, [], 30)
+            rows.append({k: d.get(k) for k in ALL_COLUMNS if k in d})
+        return rows
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# output
+
+
+def default_columns(q: Query) -> list[str]:
+    cols = ["doc_number", "path", "labels", "heading", "page"]
+    if q.lead or q.responsible or q.unit:
+        cols += ["lead", "responsible"]
+    if q.year_target is not None:
+        cols += ["target", "value", "unit", "year"]
+    if q.text:
+        cols.append("snippet")
+    return cols
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _cut(s: str, limit: int) -> str:
+    out, w = [], 0
+    for ch in s:
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > limit - 1:
+            out.append("…")
+            return "".join(out)
+        out.append(ch)
+        w += cw
+    return "".join(out)
+
+
+def format_rows(rows: list[dict], columns: list[str], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        return buf.getvalue()
+    # table: CJK-aware widths, long cells cut
+    limits = {"heading": 40, "snippet": 60, "title": 40, "target": 40, "lead": 30, "responsible": 30}
+    cells = [[HEADERS.get(c, c) for c in columns]]
+    for r in rows:
+        cells.append([_cut("" if r.get(c) is None else str(r.get(c)).replace("\n", " "), limits.get(c, 60))
+                      for c in columns])
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["Query", "QueryError", "IndexFailure", "run_query", "format_rows", "default_columns",
+           "check_columns", "parse_date", "ALL_COLUMNS", "FORMATS"]
