@@ -27,6 +27,7 @@ from .segment import (
     find_doc_numbers,
     fold,
     grammar,
+    _body_like,
     head_at_anchor,
     is_date_line,
     is_strong_title,
@@ -50,8 +51,7 @@ def _head(lines: list[Ln]) -> Head:
         t = lines[i].stripped
         if g.doc_number_line.match(t):
             h = head_at_anchor(lines, i, 0, n)
-            if h is not None:
-                return h
+            return h if h is not None else Head(i, i, [], number_line=i)
         o = _numbered_header(lines, i)
         if o is not None:
             back = _title_back(lines, o[0], 0) if o[3] != "令" else []
@@ -321,6 +321,28 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             body_spans.append(bspan)
     for t in titles:
         attachments.append(by_title.get(t, Attachment(title=t)))
+    # text after the signature that no attachment heading claims is still body: an attachment
+    # whose title the notice does not name, or (in an excerpt) clauses after a misplaced date
+    if sig is not None:
+        first_claimed = printed[0][0] if printed else len(lines)
+        if list_lines and after <= list_lines[0] < first_claimed:
+            first_claimed = list_lines[0]
+        if after < first_claimed:
+            lo_line = after
+            if is_title_line(lines[after].text) and not is_date_line(lines[after].text) \
+                    and after + 1 < first_claimed and _body_like(lines[after + 1].text):
+                t = squeeze(lines[after].text)
+                bspan = _trim(s, lines[after].end, lines[first_claimed].start
+                              if first_claimed < len(lines) else end)
+                attachments.insert(0, Attachment(title=t, span=(lines[after].start, lines[after].end),
+                                                 body_span=bspan))
+                if bspan:
+                    body_spans.append(bspan)
+            else:
+                sp = _trim(s, lines[lo_line].start,
+                           lines[first_claimed].start if first_claimed < len(lines) else end)
+                if sp:
+                    body_spans.append(sp)
     if sig is None and not printed and notice_span is None:
         warn("doc-no-body", "no body text after the head")
 

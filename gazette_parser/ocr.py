@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -200,7 +201,41 @@ def _binarise(image):
         return image
     threshold = min(cfg["threshold_max"], background - cfg["background_margin"])
     lut = [0 if v <= threshold else 255 for v in range(256)]
-    return image.point(lut)
+    binary = image.point(lut)
+    share = cfg.get("erase_rules", 0)
+    if share:
+        binary = _erase_rules(binary, max(8, int(share * binary.width)))
+    return binary
+
+
+def _erase_runs(image, length: int):
+    """Whiten every horizontal run of ink at least ``length`` pixels long. Runs are found on the
+    image with its ink grown by a pixel, so a slightly skewed (stair-stepped) rule still counts."""
+    from PIL import Image, ImageFilter
+
+    width = image.width
+    grown = image.filter(ImageFilter.MinFilter(3)).tobytes()
+    data = bytearray(image.tobytes())
+    run = re.compile(b"\x00{%d,}" % length)
+    for m in run.finditer(grown):
+        start, end = m.start(), m.end()
+        while start < end:  # cut at row ends: rows are contiguous in the buffer
+            row_end = min(end, start - start % width + width)
+            if row_end - start >= length:
+                data[start:row_end] = b"\xff" * (row_end - start)
+            start = row_end
+    return Image.frombytes("L", image.size, bytes(data))
+
+
+def _erase_rules(binary, length: int):
+    """Table borders and rules (long straight ink runs, both directions) whitened: Tesseract
+    would read them as 一, | or ]."""
+    from PIL import Image
+
+    binary = _erase_runs(binary, length)
+    turned = binary.transpose(Image.Transpose.ROTATE_90)
+    turned = _erase_runs(turned, length)
+    return turned.transpose(Image.Transpose.ROTATE_270)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -397,6 +432,10 @@ def _keep(line: _OcrLine, text: str, chinese: bool, cfg: dict) -> bool:
         return False  # a few characters read with little confidence: seal, stamp, rule
     if chinese and line.conf < cfg["retry_below"] and meaningful <= cfg["short_line_chars"]:
         return False  # Latin noise or a stray glyph or two on a Chinese page (stars, seals)
+    if line.conf < cfg["retry_below"] and meaningful:
+        # a few glyphs strung across the page: a rule with a star (红线), a table border
+        if line.right - line.left > cfg["sparse_factor"] * len(text) * _size(line):
+            return False
     return True
 
 

@@ -434,9 +434,15 @@ def head_at_anchor(lines: list[Ln], k: int, lo: int, hi: int) -> Optional[Head]:
         return Head(back[0], k, back, number_line=k, strong=True)
     if back:
         return Head(back[0], k, back, number_line=k)
-    if k + 1 < hi and _addressee_like(lines[k + 1].text):
+    if k + 1 < hi and (_addressee_like(lines[k + 1].text) or _body_like(lines[k + 1].text)):
         return Head(k, k, [], number_line=k)
     return None
+
+
+def _body_like(line: str) -> bool:
+    """A paragraph of running text (a sentence end, or longer than any title line)."""
+    t = line.strip()
+    return has_han(t) and ("。" in t or len(t) > grammar().title_max_line)
 
 
 def _addressee_like(line: str) -> bool:
@@ -779,10 +785,12 @@ def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
             body = sum(len(_HAN.findall(lines[k].text)) for k in range(i + 1, min(hi, i + 30)))
             if body >= 30:
                 return i
-    numbered = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条|[（(][一二三四五六七八九十]+[）)])")
+    numbered = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条|"
+                             r"[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d{1,2}\s*[.．、]\s*\p{Han})")
     hits = [i for i in range(lo, hi) if numbered.match(lines[i].text)]
     han = sum(len(_HAN.findall(lines[i].text)) for i in range(lo, hi))
-    if len(hits) >= 2 and han >= 100:
+    # an excerpt of numbered clauses is still (part of) a document
+    if hits and han >= 100:
         for i in range(lo, hi):
             if has_han(lines[i].text):
                 return i

@@ -69,6 +69,8 @@ class _Grammar:
     clause_year: list
     sentence_year: list
     sentence_ends: str
+    inherit_starts: tuple
+    inherit_words: tuple
     cues: "regex.Pattern"
 
 
@@ -137,6 +139,8 @@ def _grammar_cached(_key: int) -> _Grammar:
         clause_year=[regex.compile(p) for p in yr.get("clause", [])],
         sentence_year=[regex.compile(p) for p in yr.get("sentence", [])],
         sentence_ends=yr.get("sentence_ends", "。！？!?"),
+        inherit_starts=tuple(yr.get("inherit_starts", [])),
+        inherit_words=tuple(yr.get("inherit_words", [])),
         cues=regex.compile(_alt(g.get("kind", {}).get("parameter_cues", [])) or "(?!)"),
     )
 
@@ -330,7 +334,7 @@ def _year_markers(g: _Grammar, n: str, quoted):
             for m in p.finditer(n):
                 if any(x <= m.start() < y for x, y in quoted):
                     continue
-                out.append((m.start(), int(m.group(1)), lvl))
+                out.append((m.start(1), int(m.group(1)), lvl))
     out.sort()
     return out
 
@@ -348,6 +352,17 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
     clause_year = next((y for _, y, lvl in markers if lvl), None)
     if clause_year is None:
         clause_year = year_context
+
+    # a sentence that names no year but refers back (其中…, 全年…) takes the previous sentence's year
+    sentence_years: list[Optional[int]] = []
+    for i, (x, y) in enumerate(sentences):
+        own = [yr for o, yr, _ in markers if x <= o < y]
+        if own:
+            sentence_years.append(own[-1])
+        elif i and (_squash(n[x:y]).startswith(g.inherit_starts) or any(w in n[x:y] for w in g.inherit_words)):
+            sentence_years.append(sentence_years[-1])
+        else:
+            sentence_years.append(None)
 
     targets: list[Target] = []
     prev_end = 0  # end of the previous quantity (a trigger never reaches past it)
@@ -408,7 +423,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         if q.unit is None and not (explicit or how == "indicator"):
             continue
         # a grade or span named by its number (6级以上人员掩蔽工程): only a word after it, and a noun next
-        if how == "after":
+        if how == "after" and comp != "=":
             nxt = n[end] if end < len(n) else ""
             if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得":
                 continue
@@ -437,7 +452,8 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         while span_start < a and n[span_start] in " \t\n，、”’）)":
             span_start += 1
         # year: the sentence's own marker nearest before the number, else any in the sentence
-        sent = next(((x, y) for x, y in sentences if x <= a < y), (0, len(n)))
+        si = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
+        sent = sentences[si] if si is not None else (0, len(n))
         in_sent = [(o, y) for o, y, _ in markers if sent[0] <= o < sent[1]]
         before_marks = [y for o, y in in_sent if o < a]
         if before_marks:
@@ -445,7 +461,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         elif in_sent:
             year = in_sent[0][1]
         else:
-            year = clause_year
+            year = sentence_years[si] if si is not None and sentence_years[si] is not None else clause_year
         kind = "parameter" if g.cues.search(n, sent[0], sent[1]) else "target"
         t = Target(
             text=s[span_start:end],

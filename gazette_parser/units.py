@@ -115,10 +115,14 @@ def _registry_from_toml(data: dict, source: str) -> Registry:
     return reg
 
 
-@functools.lru_cache(maxsize=None)
 def _bundled() -> Registry:
-    path = grammar_path("units.toml")
-    return _registry_from_toml(load_grammar("units.toml"), str(path))
+    """grammars/units.toml (or the --grammar-dir copy of it), read once per path."""
+    return _bundled_at(str(grammar_path("units.toml")))
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled_at(path: str) -> Registry:
+    return _registry_from_toml(load_grammar("units.toml"), path)
 
 
 def load_registry(path: Union[str, os.PathLike, None] = None) -> Registry:
@@ -173,9 +177,20 @@ def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@functools.lru_cache(maxsize=None)
 def _grammar() -> _Grammar:
-    g = load_grammar("notes.toml")
+    """grammars/notes.toml compiled (or the --grammar-dir copy of it), once per path."""
+    return _grammar_at(str(grammar_path("notes.toml")))
+
+
+@functools.lru_cache(maxsize=None)
+def _grammar_at(path: str) -> _Grammar:
+    try:
+        return _compile_grammar(load_grammar("notes.toml"))
+    except (KeyError, TypeError, ValueError, regex.error) as e:
+        raise ReadError(f"notes grammar is not usable: {e!r}", file=path) from None
+
+
+def _compile_grammar(g: dict) -> _Grammar:
     kw = g["keywords"]
     roles = {w: "lead" for w in kw["lead"]}
     roles.update({w: "resp" for w in kw["responsible"]})
@@ -556,6 +571,20 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
     return None
 
 
+def _sentence_end(s: str, a: int, b: int, g: _Grammar) -> int:
+    """The first sentence end at bracket depth 0 in [a, b), else b."""
+    depth = 0
+    for i in range(a, b):
+        ch = s[i]
+        if ch in g.openers:
+            depth += 1
+        elif ch in g.openers.values():
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in g.sentence_ends:
+            return i
+    return b
+
+
 def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state: dict,
                   at_end: bool) -> Optional[_Note]:
     """Classify the bracket content loose [a, b): a note, a rule, or nothing."""
@@ -570,7 +599,13 @@ def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state:
     if g.keyword_re.match(s, a, b):
         note = _keyword_note(lo, a, b, g, reg)  # rules nested in it are read by the splitter
     elif core_b > a:
-        note = _pattern_note(lo, a, core_b, g, reg, at_end or rstart is not None)
+        # "（X、Y按职责分工负责。以下均需Z落实，不再列出）": the note is the first sentence
+        cut = _sentence_end(s, a, core_b, g)
+        note = _pattern_note(lo, a, cut, g, reg, at_end or rstart is not None)
+        if note is not None and cut < core_b:
+            cm = g.carry_responsible.search(s, cut, core_b)
+            if cm:
+                note.carry_resp.extend(_split_list(lo, cm.start("resp"), cm.end("resp"), g, reg).items)
         if note is None and (rstart is not None or state.get("first_listed")) and at_end:
             # "[A，B，列第一位的为牵头单位，下同]", or a bare list once such a rule is in force
             lst = _split_list(lo, a, core_b, g, reg)
@@ -652,9 +687,9 @@ class _Resolver:
         self.reg = reg
         self.abbrevs: dict[str, list[str]] = {}  # abbr → canonical names (a group) or [full]
 
-    def define(self, abbr: str, names: list[str]) -> None:
+    def define(self, abbr: str, names: list[str], override: bool = False) -> None:
         abbr = _norm(abbr)
-        if abbr and names and abbr not in self.abbrevs:
+        if abbr and names and (override or abbr not in self.abbrevs):
             self.abbrevs[abbr] = names
 
     def resolve(self, name: str) -> list[tuple[str, bool]]:
@@ -667,7 +702,7 @@ class _Resolver:
             out = []
             for full in self.abbrevs[key]:
                 h = self.reg.lookup(full)
-                out.append((h or full, True))
+                out.append((h or full, h is not None))
             return out
         for abbr in sorted(self.abbrevs, key=lambda x: (-len(x), x)):
             full = self.abbrevs[abbr]
@@ -683,6 +718,8 @@ def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Reso
     lo = _Loose(text.text, span[0], span[1])
     s = lo.s
     for m in g.definition.finditer(s):
+        if "统称" in m.group(0):
+            continue  # a collective name for a list of units: read where the list is (a note)
         # the bracket holding the definition
         k = m.start() - 1
         while k >= 0 and s[k] not in g.openers:
@@ -748,6 +785,25 @@ def attach_units(text: Text, document: Document, registry: Optional[Registry] = 
 
     ``registry`` None means the bundled grammars/units.toml.
     """
+    return _attach(text, document, registry)[0]
+
+
+def abbreviations(text: Text, document: Document, registry: Optional[Registry] = None) -> dict[str, list[str]]:
+    """The abbreviations ``document`` defines ("以下简称…", "以下统称…"), each → the canonical
+    name(s) it stands for (several for a collective name)."""
+    return dict(_attach(text, document, registry)[1].abbrevs)
+
+
+def resolve_name(name: str, registry: Optional[Registry] = None,
+                 abbreviations: Optional[dict[str, list[str]]] = None) -> list[tuple[str, bool]]:
+    """[(canonical, known)] for a unit name as printed, given a document's abbreviations."""
+    res = _Resolver(registry if registry is not None else load_registry())
+    for abbr, names in (abbreviations or {}).items():
+        res.define(abbr, list(names))
+    return res.resolve(name)
+
+
+def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tuple[Document, "_Resolver"]:
     reg = registry if registry is not None else load_registry()
     g = _grammar()
     res = _Resolver(reg)
@@ -791,7 +847,7 @@ def attach_units(text: Text, document: Document, registry: Optional[Registry] = 
                 names = []
                 for it in items:
                     names.extend(c for c, _k in res.resolve(it.name))
-                res.define(abbr, names)
+                res.define(abbr, names, override=True)
             lr = _refs(lead_items, lo, text, res, False, unknown)
             rr = _refs(resp_items, lo, text, res, False, unknown)
             lead.extend(lr)
@@ -827,7 +883,7 @@ def attach_units(text: Text, document: Document, registry: Optional[Registry] = 
             message=f"unit not in the registry: {name} (add it to a --units file to map it)",
             page=text.page(span[0]), span=span, page_index=text.page_index(span[0]),
         ))
-    return replace(document, clauses=clauses, warnings=warnings)
+    return replace(document, clauses=clauses, warnings=warnings), res
 
 
 def _uniq(refs: list[UnitRef]) -> list[UnitRef]:

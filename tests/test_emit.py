@@ -336,3 +336,15 @@ def test_akn_contents_link_to_components(rich):
     items = _akn(out["akn"]).findall("a:officialGazette/a:preface/a:toc/a:tocItem", A)
     assert [(i.text, i.get("href")) for i in items] == [(issue.toc[0].title_zh, "#cmp_1")]
     assert items[0].get("{%s}title_en" % X.NS) == issue.toc[0].title_en
+
+
+def test_akn_publication_names_the_issue(rich):
+    pubs = _akn(rich[1]["akn"]).findall(".//a:meta/a:publication", A)
+    assert len(pubs) == 3  # the gazette and each of its two documents
+    assert {(p.get("date"), p.get("showAs"), p.get("number")) for p in pubs} == {
+        ("2022-07-31", "重庆市人民政府公报 2022年第14期", "14")}
+
+
+def test_akn_preface_dates_read_as_printed(rich):
+    dates = [(d.get("date"), d.text) for d in _akn(rich[1]["akn"]).iter("{%s}docDate" % AKN.AKN_NS)]
+    assert dates == [("2022-07-31", "2022年7月31日"), ("2022-06-25", "2022年6月25日")]

@@ -12,7 +12,7 @@ import pytest
 
 import gazette_parser
 from gazette_parser import segment as seg_mod
-from gazette_parser.model import SourceInfo, SourceMap, Text
+from gazette_parser.model import PageStart, SourceInfo, SourceMap, Text
 from gazette_parser.resources import grammar_path
 from gazette_parser.segment import (
     doc_type_of,
@@ -39,7 +39,8 @@ STANDALONE = [
 def as_text(raw: str) -> Text:
     """The text as the clean stage shapes it: one stripped paragraph per line, no blank lines."""
     s = "".join(line.strip() + "\n" for line in raw.splitlines() if line.strip())
-    return Text(text=s, source_map=SourceMap(()), info=SourceInfo(None, "txt", "", len(s), 1))
+    return Text(text=s, source_map=SourceMap((PageStart(offset=0, index=1, printed=None),)),
+                info=SourceInfo(None, "txt", "", len(s), 1))
 
 
 def read(name: str) -> str:

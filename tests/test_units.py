@@ -391,3 +391,59 @@ def test_garbage_and_empty_input_do_not_raise():
         doc = model.Document(title="t", span=(0, len(body)), clauses=[clause] if body else [])
         out = units.attach_units(text, doc, None)
         assert isinstance(out, model.Document)
+
+
+def test_anzhize_fengong_fuze_notes_and_carried_units_beijing():
+    text = load("units_bj_jingzhengbanfa_2025_13.txt")
+    doc = run(text)
+    notes = noted(doc)
+    assert len(notes) == text.text.count("按职责分工负责")
+    first = notes[0]  # （…各区政府、北京经济技术开发区管委会按职责分工负责。以下均需…落实，不再列出）
+    assert names(first.responsible_units) == ["市卫生健康委", "市财政局", "北京市税务局", "各区政府", "北京经济技术开发区管委会"]
+    assert first.unit_flags == ["按职责分工负责"] and first.lead_units == []
+    for c in notes[1:]:
+        assert "按职责分工负责" in c.unit_flags
+        assert names([u for u in c.responsible_units if u.inherited]) == ["各区政府", "北京经济技术开发区管委会"]
+    # "市计划生育协会和市托育联席会议其他成员单位": 和 between two units
+    c = next(c for c in notes if "其他成员单位按职责分工负责" in text.text[c.span[0]:c.span[1]])
+    assert names([u for u in c.responsible_units if not u.inherited])[-2:] == ["市计划生育协会", "市托育联席会议其他成员单位"]
+
+
+def test_abbreviations_defined_by_the_documents_of_the_sample(cq):
+    text, _, _ = cq
+    s = text.text
+    end = s.index("重庆市人民政府办公厅关于 加强")
+    doc1 = model.Document(title="t", span=(s.index("渝府发〔2022〕31号\n", s.index("重庆市人民政府 关于印发")), end),
+                          clauses=build(text, s.index("渝府发〔2022〕31号\n", s.index("重庆市人民政府 关于印发")), end))
+    doc2 = model.Document(title="t", span=(end, len(s)), clauses=build(text, end, len(s)))
+    # "…各区县（自治县）政府和两江新区、西部科学城重庆高新区、万盛经开区管委会（以下统称区县市政府）"
+    ab1 = units.abbreviations(text, doc1)
+    assert ab1 == {"区县市政府": ["各区县（自治县）政府", "两江新区管委会", "西部科学城重庆高新区管委会", "万盛经开区管委会"]}
+    assert [c for c, _k in units.resolve_name("区县市政府", None, ab1)] == ab1["区县市政府"]
+    # "每年评选3个区县(自治县,以下简称区县)": a name part, resolved inside longer names
+    ab2 = units.abbreviations(text, doc2)
+    assert ab2 == {"区县": ["区县（自治县）"]}
+    reg = units.Registry()
+    reg.add("各区县（自治县）政府")
+    assert units.resolve_name("各区县政府", reg, ab2) == [("各区县（自治县）政府", True)]
+    assert units.resolve_name("各区县政府", reg, {}) == [("各区县政府", False)]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_NOTE_ALPHABET = list("（）()〔〕[]【】：:；;，,、。\n 等和及牵头责任单位部门市局委区县政府管委会负责由实施下同列第一位的为逗号前") + ["\uA3AC", "\uA3AE"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_NOTE_ALPHABET), max_size=80).map("".join))
+def test_any_text_gives_a_document_with_quoting_spans(body):
+    text = _text(body)
+    clause = model.Clause(label="1.", level=1, path=[1], heading=None, text=body, span=(0, len(body)))
+    doc = model.Document(title="t", span=(0, len(body)), clauses=[clause] if body else [])
+    out = units.attach_units(text, doc, None)
+    for c in model.walk(out.clauses):
+        for u in c.lead_units + c.responsible_units:
+            assert 0 <= u.span[0] < u.span[1] <= len(body)
+            assert u.name and u.canonical
+    for w in out.warnings:
+        assert w.code == "unit-unknown" and w.span is not None

@@ -96,6 +96,12 @@ def _date(value: Optional[str]) -> Optional[str]:
     return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
+def _zh_date(iso: str) -> str:
+    """2022-06-25 → 2022年6月25日, the form the documents print."""
+    y, m, d = iso.split("-")
+    return f"{y}年{int(m)}月{int(d)}日"
+
+
 class _Ids:
     """Hands out eIds, unique across the whole gazette."""
 
@@ -157,6 +163,19 @@ def _frbr(meta, work: str, date: str, date_name: str, authors: list[str], *, num
     _el(m, "FRBRdate", date=date, name=date_name)
     _el(m, "FRBRauthor", href="#gazette-parser")
     _el(m, "FRBRformat", value="application/akn+xml")
+
+
+def _publication(meta, info) -> None:
+    """meta/publication: the gazette issue a document appeared in (only when its date is known)."""
+    if not _date(info.publish_date):
+        return
+    name = info.gazette_zh or "gazette"
+    number = None
+    show = name
+    if info.number is not None:
+        number = str(info.number)
+        show += f" {info.year}年第{info.number}期" if info.year is not None else f" 第{info.number}期"
+    _el(meta, "publication", date=info.publish_date, name=name, showAs=show, number=number)
 
 
 def _marked_paragraphs(parent, tag: str, text: str, marks: list) -> None:
@@ -343,6 +362,7 @@ class _Builder:
             aliases.append(("docNumber", doc.doc_number))
         meta = _el(d, "meta")
         _frbr(meta, work, date, date_name, authors, number=number, aliases=aliases, subtype=None)
+        _publication(meta, self.issue.info)
 
         preface = _el(d, "preface")
         _el(_el(_el(preface, "longTitle"), "p"), "docTitle", doc.title)
@@ -360,7 +380,7 @@ class _Builder:
                 if i < len(doc.issuers) - 1:
                     e.tail = "、"
         if _date(doc.date):
-            _el(_el(preface, "p", **{"class": "date"}), "docDate", doc.date, date=doc.date)
+            _el(_el(preface, "p", **{"class": "date"}), "docDate", _zh_date(doc.date), date=doc.date)
         if doc.addressees:
             _el(preface, "p", "、".join(doc.addressees), **{"class": "addressees"})
 
@@ -402,6 +422,7 @@ class _Builder:
             aliases.append(("serialNumber", info.serial_cn))
         _frbr(meta, work, date, "publication" if date != NULL_DATE else "unknown", ["#publisher"],
               number=gslug, aliases=aliases, name=info.gazette_zh)
+        _publication(meta, info)
 
         # body first (it registers the organisations), references after
         preface = None
@@ -421,7 +442,7 @@ class _Builder:
                 _el(_el(preface, "p", **{"class": "publisher"}), "docProponent", info.publisher_zh,
                     refersTo="#publisher")
             if _date(info.publish_date):
-                _el(_el(preface, "p", **{"class": "date"}), "docDate", info.publish_date,
+                _el(_el(preface, "p", **{"class": "date"}), "docDate", _zh_date(info.publish_date),
                     date=info.publish_date)
         body = etree.Element(_A + "collectionBody")
         components = {}

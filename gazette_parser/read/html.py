@@ -29,9 +29,8 @@ from ..model import Line, Page, Source, SourceInfo
 SHARE = 0.8
 
 _DROP = {"script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "button", "select",
-         "input", "textarea", "object", "embed", "svg", "canvas", "template", "map", "head", "title",
-         "link", "meta"}
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5",
+         "input", "textarea", "object", "embed", "svg", "canvas", "template", "map", "title", "link", "meta"}
+_BLOCK = {"head", "p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5",
           "h6", "section", "article", "center", "blockquote", "pre", "dd", "dt", "dl", "hr", "main", "aside",
           "figure", "figcaption", "caption", "address", "body", "html"}
 _CELL = {"td", "th"}
@@ -108,39 +107,106 @@ def _body(root, score: dict):
         el = best
 
 
-def _lines(el) -> list[str]:
-    lines: list[str] = []
+_CENTER = re.compile(r"text-align\s*:\s*center", re.I)
+_DOCNO = re.compile(r"〔\s*\d{4}\s*〕|\[\s*\d{4}\s*\]|第\s*\d+\s*号|\d+\s*号$|日$")
+
+
+class _Out:
+    __slots__ = ("text", "link_only", "centered", "link_share")
+
+    def __init__(self, text: str, link_only: bool, centered: bool, link_share: float = 0.0):
+        self.text, self.link_only, self.centered, self.link_share = text, link_only, centered, link_share
+
+
+def _centered(e) -> bool:
+    return (_tag(e) == "center" or (e.get("align") or "").lower() == "center"
+            or bool(_CENTER.search(e.get("style") or "")))
+
+
+def _lines(el) -> list[_Out]:
+    lines: list[_Out] = []
     buf: list[str] = []
+    state = {"plain": False, "center": False, "linkc": 0, "allc": 0}
 
     def flush():
-        s = "".join(buf).strip()
+        s = re.sub(r"[\r\n\t]+", " ", "".join(buf)).strip()
         buf.clear()
         if s:
-            lines.append(s)
+            share = state["linkc"] / state["allc"] if state["allc"] else 0.0
+            lines.append(_Out(s, not state["plain"], state["center"], share))
+        state.update(plain=False, center=False, linkc=0, allc=0)
 
-    def walk(e):
+    def add(t: Optional[str], link: bool, center: bool):
+        if t and t.strip():
+            buf.append(t)
+            n = len(t.strip())
+            state["allc"] += n
+            if link:
+                state["linkc"] += n
+            else:
+                state["plain"] = True
+            if center:
+                state["center"] = True
+        elif t:
+            buf.append(t)
+
+    def walk(e, link: bool, center: bool):
         tag = _tag(e)
-        if tag is None:
-            return
-        if tag in _DROP:
+        if tag is None or tag in _DROP:
             return
         block = tag in _BLOCK
         if block:
             flush()
+        link = link or tag == "a"
+        center = center or _centered(e)
         if tag in _CELL and buf and "".join(buf).strip():
             buf.append("  ")
-        if e.text:
-            buf.append(e.text)
+        add(e.text, link, center)
         for ch in e:
-            walk(ch)
-            if ch.tail:
-                buf.append(ch.tail)
+            walk(ch, link, center)
+            add(ch.tail, link, center)
         if block or tag == "br":
             flush()
 
-    walk(el)
+    walk(el, False, False)
     flush()
-    return [re.sub(r"[\r\n\t]+", " ", l) for l in lines]
+    return lines
+
+
+def _tidy(lines: list[_Out]) -> list[str]:
+    """Drop page furniture at the body's edges; join a title centred over several lines."""
+
+    def furniture(o: _Out) -> bool:
+        t = o.text.strip()
+        return (o.link_only and len(re.sub(r"\s", "", t)) <= 20) or (len(t) <= 4 and not any(c.isdigit() for c in t)
+                                                  and (_han(t) < 2 or t.endswith(("：", ":"))))
+
+    while lines and furniture(lines[0]):
+        lines.pop(0)
+    while lines and furniture(lines[-1]):
+        lines.pop()
+    # link bars inside the body ("PDF格式下载 收藏 打印", "字号：大 中 小"); attachments stay
+    lines = [o for o in lines
+             if not (o.link_share >= 0.5 and len(re.sub(r"\s", "", o.text)) <= 20 and "附件" not in o.text)]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        o = lines[i]
+        text = o.text
+        if i < 6 and o.centered:
+            while (i + 1 < len(lines) and lines[i + 1].centered and _title_part(text)
+                   and _title_part(lines[i + 1].text)):
+                i += 1
+                text = text + lines[i].text
+        out.append(text)
+        i += 1
+    return out
+
+
+def _title_part(t: str) -> bool:
+    t = t.strip()
+    return (_han(t) >= 4 and "。" not in t and "：" not in t and not _DOCNO.search(t)
+            and not t.endswith(("：", ":")))
 
 
 def _title_line(root, body, page_title: str) -> Optional[str]:
@@ -175,17 +241,16 @@ def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
     titles = root.xpath("//title")
     page_title = titles[0].text_content().strip() if titles else ""
     for el in list(root.iter()):
-        if _tag(el) in _DROP and _tag(el) not in ("head", "title") and el.getparent() is not None:
+        if _tag(el) in _DROP and _tag(el) != "head" and el.getparent() is not None:
             el.drop_tree()
-    for el in root.xpath("//head"):
-        el.drop_tree()
     score = _scores(root)
     body = _body(root, score)
-    lines = _lines(body)
+    lines = _tidy(_lines(body))
     title = _title_line(root, body, page_title)
     if title:
         t = re.sub(r"\s+", "", title)
-        if not any(t in re.sub(r"\s+", "", l) for l in lines[:4]):
+        heads = [re.sub(r"\s+", "", l) for l in lines[:4]]
+        if not any(t in h or (len(h) >= 8 and h in t) for h in heads):
             lines.insert(0, title)
     if not lines:
         raise ReadError("no text in the HTML page", file=path)
