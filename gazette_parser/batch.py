@@ -157,14 +157,13 @@ def settings_key(backend: str, ocr: str, grammar_dir: Optional[str], units_file:
     from . import resources
 
     h = hashlib.sha256()
-    dirs = []
+    effective: dict[str, Path] = {}  # file name -> the file the parser will read (override wins)
     with contextlib.suppress(FileNotFoundError):
-        dirs.append(resources.data_dir("grammars"))
+        effective.update((p.name, p) for p in resources.data_dir("grammars").glob("*.toml"))
     if grammar_dir:
-        dirs.append(Path(grammar_dir))
-    for d in dirs:
-        for p in sorted(Path(d).glob("*.toml")):
-            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        effective.update((p.name, p) for p in Path(grammar_dir).glob("*.toml"))
+    for name in sorted(effective):
+        h.update(name.encode() + b"\0" + effective[name].read_bytes() + b"\0")
     if units_file:
         h.update(b"units\0" + Path(units_file).read_bytes())
     return f"backend={backend};ocr={ocr};grammars={h.hexdigest()[:12]}"
@@ -191,24 +190,26 @@ def render_kinds(issue, fmt: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if "json" in kinds:
         out["json"] = issue.to_json()
-    rest = [k for k in kinds if k != "json"]
-    if rest:
-        from .emit import render  # noqa: F401 - checked by formats_available
+    for k in kinds:
+        if k != "json":
+            from .emit import render  # checked by formats_available
 
-        rendered = render(issue, fmt)
-        for k in rest:
-            out[k] = rendered[k]
+            out[k] = render(issue, k)[k]
     return out
 
 
 def formats_available(fmt: str) -> Optional[str]:
     """None when ``fmt`` can be written, else why not."""
-    if fmt == "json":
-        return None
-    try:
-        from .emit import render  # noqa: F401
-    except ImportError:
-        return f"--format {fmt} is not available in this version (no XML/AKN writer)"
+    import importlib
+
+    for kind in FORMAT_KINDS[fmt]:
+        if kind == "json":
+            continue
+        try:
+            importlib.import_module(f"{__package__}.emit.{kind}")
+            from .emit import render  # noqa: F401
+        except ImportError:
+            return f"--format {fmt} is not available in this version (no {kind} writer)"
     return None
 
 
@@ -412,7 +413,10 @@ def run_dask(tasks: list[dict], scheduler: str, timeout: Optional[float],
 
     own = client is None
     if own:
-        client = Client(scheduler, timeout=30, set_as_default=False)
+        try:
+            client = Client(scheduler, timeout=30, set_as_default=False)
+        except (OSError, ValueError, TypeError) as e:
+            raise BatchError(f"cannot connect to the Dask scheduler {scheduler}: {e}") from None
     try:
         slots = max(1, sum(client.nthreads().values()))
         queue = deque(tasks)

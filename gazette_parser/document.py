@@ -108,7 +108,8 @@ def _signature(lines: list[Ln], lo: int) -> Optional[tuple[int, int, int, list[s
         break
     last = d
     k = d + 1
-    while k < len(lines) and any(p.match(lines[k].stripped) for p in g.sig_trailer):
+    while k < len(lines) and (any(p.match(lines[k].stripped) for p in g.sig_trailer)
+                              or g.doc_number_trailing.match(lines[k].stripped)):
         last = k
         k += 1
     return first, d, last, issuers, signer
@@ -254,6 +255,14 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     else:
         sig_first = sig_last = None
         body_end_line = len(lines)
+    if doc_number is None and sig is not None:
+        # a 文号 printed only after the date: （渝府发〔2022〕31号）
+        for k in range(sig_date + 1, sig_last + 1):
+            m = g.doc_number_trailing.match(lines[k].stripped)
+            if m:
+                doc_number = squeeze(m.group("num"))
+                parts = parse_doc_number(doc_number)
+                break
     if head.order is not None and not issuers:
         issuers = [squeeze(head.order[2])]
     if not issuers:

@@ -204,7 +204,7 @@ def _binarise(image):
     binary = image.point(lut)
     share = cfg.get("erase_rules", 0)
     if share:
-        binary = _erase_rules(binary, max(8, int(share * binary.width)))
+        binary = _erase_rules(binary, max(8, int(share * binary.width)), max(8, int(share * binary.height)))
     return binary
 
 
@@ -227,14 +227,14 @@ def _erase_runs(image, length: int):
     return Image.frombytes("L", image.size, bytes(data))
 
 
-def _erase_rules(binary, length: int):
-    """Table borders and rules (long straight ink runs, both directions) whitened: Tesseract
-    would read them as 一, | or ]."""
+def _erase_rules(binary, across: int, down: int):
+    """Table borders and rules (straight ink runs at least ``across`` pixels wide or ``down``
+    pixels tall) whitened: Tesseract would read them as 一, | or ]."""
     from PIL import Image
 
-    binary = _erase_runs(binary, length)
+    binary = _erase_runs(binary, across)
     turned = binary.transpose(Image.Transpose.ROTATE_90)
-    turned = _erase_runs(turned, length)
+    turned = _erase_runs(turned, down)
     return turned.transpose(Image.Transpose.ROTATE_270)
 
 

@@ -47,6 +47,7 @@ class _Grammar:
         dn = g["doc_number"]
         self.doc_number = c(dn["pattern"])
         self.doc_number_line = c(dn["line"].replace("{doc_number}", dn["pattern"]))
+        self.doc_number_trailing = c(dn["trailing"].replace("{doc_number}", dn["pattern"]))
         self.prefix_stop = sorted(dn.get("prefix_stop", []), key=len, reverse=True)
         o = g["order"]
         self.order_header = c(o["header"])
@@ -57,6 +58,7 @@ class _Grammar:
         self.doc_types = sorted(set(dt["types"]) | set(dt.get("aliases", {})), key=len, reverse=True)
         self.doc_type_alias = dict(dt.get("aliases", {}))
         self.issuing_verbs = list(dt.get("issuing_verbs", []))
+        self.standalone_types = list(dt.get("standalone_types", []))
         t = g["title"]
         self.title_max_line = int(t.get("max_line", 90))
         self.title_max_lines = int(t.get("max_lines", 5))
@@ -99,6 +101,8 @@ class _Grammar:
         self.toc_category = c(tc["category"])
         self.toc_page = c(tc["page"])
         self.toc_page_bare = c(tc["page_bare"])
+        self.toc_table_header = c(tc["table_header"])
+        self.toc_table_row_page = c(tc["table_row_page"])
         self.toc_en_skip = [c(p) for p in tc.get("en_skip", [])]
         self.toc_repairs = [(c(a), b) for a, b in tc.get("repairs", [])]
         co = g["colophon"]
@@ -452,6 +456,42 @@ def _addressee_like(line: str) -> bool:
     return bool(m) and not any(w in t for w in g.not_addressee)
 
 
+def is_sig_end(line: str) -> bool:
+    """Does this line close a signature block (the date, 此件公开发布, a bracketed 文号)?"""
+    g = grammar()
+    t = line.strip()
+    return is_date_line(t) or any(p.match(t) for p in g.sig_trailer) \
+        or g.doc_number_trailing.match(t) is not None
+
+
+def _title_after_signature(lines: list[Ln], i: int, lo: int, hi: int) -> Optional[Head]:
+    """A document without 文号 that starts right after another one's signature block."""
+    g = grammar()
+    if i - 1 < lo or not is_sig_end(lines[i - 1].text) or not is_title_line(lines[i].text):
+        return None
+    got = _title_forward(lines, i - 1, hi)
+    if not got or got[0] != i:
+        return None
+    title = squeeze("".join(lines[k].text for k in got))
+    dt = doc_type_of(title)
+    if dt not in g.standalone_types or ("关于" not in title and dt not in ("公告", "通告", "令", "命令")):
+        return None
+    nxt = got[-1] + 1
+    if nxt >= hi or not (_addressee_like(lines[nxt].text) or _body_like(lines[nxt].text)
+                         or g.doc_number_line.match(lines[nxt].text)):
+        return None
+    # what the document before issues is printed under its own title: not a new document
+    before = fold(s_of(lines, max(lo, i - 60), i))
+    if "《" + fold(title) + "》" in before:
+        return None
+    return Head(i, got[-1], got, strong=True)
+
+
+def s_of(lines: list[Ln], a: int, b: int) -> str:
+    """The text of lines[a:b], one per line."""
+    return "\n".join(ln.text for ln in lines[a:b])
+
+
 def find_anchors(lines: list[Ln], lo: int, hi: int) -> list[Head]:
     """Document heads found by their 文号 line or numbered header, in text order.
 
@@ -477,6 +517,11 @@ def find_anchors(lines: list[Ln], lo: int, hi: int) -> list[Head]:
             heads.append(Head(back[0] if back else a, b, back + title_lines, order=o, strong=True))
             i = b + 1
             continue
+        h = _title_after_signature(lines, i, lo, hi)
+        if h is not None:
+            heads.append(h)
+            i = h.end + 1
+            continue
         i += 1
     # one 文号 printed several times: keep the best occurrence
     best: dict[str, Head] = {}
@@ -488,7 +533,7 @@ def find_anchors(lines: list[Ln], lo: int, hi: int) -> list[Head]:
             best[key] = h
         elif h.strong or not best[key].strong:
             best[key] = h
-    out = sorted(best.values(), key=lambda h: h.start)
+    out = sorted(best.values(), key=lambda h: (h.start, h.number_line is None and h.order is None))
     # heads overlapping an earlier head (a 令 number below a 文号 title…) are the same document
     merged: list[Head] = []
     for h in out:
@@ -522,9 +567,64 @@ def _strip_leaders(t: str) -> str:
     return regex.sub(r"[…\.·．⋯\s]+$", "", t)
 
 
-def parse_toc(lines: list[Ln], heading: int) -> tuple[list[_ZhEntry], list[tuple[Optional[str], str, Optional[int]]], int]:
+def _number_regex(parts: dict):
+    """A pattern for one known 文号 as a table cell prints it (号 and page may follow)."""
+    sp = r"\s*"
+    prefix = sp.join(regex.escape(ch) for ch in parts["prefix"])
+    return regex.compile(prefix + sp + r"[〔\[【（(［]" + sp + str(parts["year"]) + sp
+                         + r"[〕\]】）)］]" + sp + str(parts["serial"])
+                         + r"(?P<hao>\s*号)?\s*(?P<page>\d{1,4})?\s*$")
+
+
+def _parse_toc_table(lines: list[Ln], first: int, known: list[dict]) -> tuple[list[_ZhEntry], int]:
+    """Rows of a contents table from line ``first`` on: (entries, index of the last row line)."""
+    g = grammar()
+    pats = [_number_regex(p) for p in known]
+    zh: list[_ZhEntry] = []
+    cat: Optional[str] = None
+    fresh = False
+    rows: list[list] = []  # [category, fresh, [line indices], title part, page, hao]
+    last = first - 1
+    i = first
+    while i < len(lines):
+        t = lines[i].stripped
+        m = g.toc_category.match(t)
+        if m:
+            cat, fresh, last = squeeze(m.group("name")), True, i
+            i += 1
+            continue
+        if not has_han(t) or g.body_chars.search(t):
+            break
+        hit = next((mm for mm in (p.search(t) for p in pats) if mm), None)
+        if hit is not None:
+            rows.append([cat, fresh, [i], t[:hit.start()], hit.group("page"), bool(hit.group("hao"))])
+            fresh = False
+        else:
+            mp = g.toc_table_row_page.match(t)
+            if mp and not (rows and len(rows[-1][2]) == 1 and rows[-1][4] is None):
+                rows.append([cat, fresh, [i], mp.group("title"), mp.group("page"), True])
+                fresh = False
+            elif rows and len(rows[-1][2]) < 3:
+                rows[-1][2].append(i)
+            else:
+                break
+        last = i
+        i += 1
+    for cat_, fresh_, idx, part, page, hao in rows:
+        rest = "".join(lines[k].stripped for k in idx[1:])
+        if not hao and rest.endswith("号"):
+            rest = rest[:-1]
+        zh.append(_ZhEntry(cat_, squeeze(_strip_leaders(part + rest)),
+                           int(page) if page else None,
+                           (lines[idx[0]].start, lines[idx[-1]].end), fresh_))
+    return zh, last
+
+
+def parse_toc(lines: list[Ln], heading: int, known: Optional[list[dict]] = None
+              ) -> tuple[list[_ZhEntry], list[tuple[Optional[str], str, Optional[int]]], int]:
     """The Chinese entries, the English groups (category?, title, page) and the index of the last
-    TOC line, starting after the 目录 heading at line ``heading``."""
+    TOC line, starting after the 目录 heading at line ``heading``. ``known`` are the parts of the
+    文号 found in the body (they let a table's interleaved cells be told apart)."""
     g = grammar()
     zh: list[_ZhEntry] = []
     cat: Optional[str] = None
@@ -533,6 +633,9 @@ def parse_toc(lines: list[Ln], heading: int) -> tuple[list[_ZhEntry], list[tuple
     last = heading
     i = heading + 1
     n = len(lines)
+    if i < n and g.toc_table_header.match(lines[i].text):
+        zh, last = _parse_toc_table(lines, i + 1, known or [])
+        i = n  # skip the dotted-leader reading
     while i < n:
         t = lines[i].stripped
         if not buf:
@@ -811,7 +914,15 @@ def segment(text: Text) -> Segmentation:
     toc_last = -1
     heading = next((i for i, ln in enumerate(lines[:200]) if g.toc_heading.match(ln.text)), None)
     if heading is not None:
-        zh, en, toc_last = parse_toc(lines, heading)
+        known = []
+        if heading + 1 < len(lines) and g.toc_table_header.match(lines[heading + 1].text):
+            for h in find_anchors(lines, heading + 1, len(lines)):
+                if h.number_line is not None:
+                    m = g.doc_number_line.match(lines[h.number_line].stripped)
+                    parts = parse_doc_number(m.group("num")) if m else None
+                    if parts and parts not in known:
+                        known.append(parts)
+        zh, en, toc_last = parse_toc(lines, heading, known)
         if zh:
             toc = build_toc(zh, en, warnings, text)
         else:

@@ -34,7 +34,8 @@ from .resources import load_grammar
 
 GRAMMAR = "targets.toml"
 
-_HARD_STOPS = "，。；：！？、,;:!?（）()【】[]〔〕"  # end a trigger window (newline: see below)
+# end a trigger window; a newline does not (a paragraph broken by the page is one sentence)
+_HARD_STOPS = "，。；：！？、,;:!?（）()【】[]〔〕"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
 
@@ -61,6 +62,10 @@ class _Grammar:
     exclude_before: str
     rank_before: str
     ratio_marks: str
+    date_units: frozenset
+    old_before: str
+    old_after: "regex.Pattern"
+    article_numerals: tuple
     share: tuple
     rank_units: frozenset
     quote_pairs: tuple
@@ -131,6 +136,10 @@ def _grammar_cached(_key: int) -> _Grammar:
         exclude_before="".join(exc.get("before_chars", [])),
         rank_before="".join(exc.get("rank_before", [])),
         ratio_marks="".join(exc.get("ratio_marks", [])),
+        date_units=frozenset(exc.get("date_units", [])),
+        old_before="".join(exc.get("old_value_before", [])),
+        old_after=regex.compile(rf"[ \t\n]*(?:{_alt(exc.get('old_value_after', []))})" if exc.get("old_value_after") else "(?!)"),
+        article_numerals=tuple(exc.get("article_numerals", [])),
         share=tuple(g.get("share", {}).get("followers", [])),
         rank_units=frozenset(exc.get("rank_units", [])),
         quote_pairs=tuple(tuple(p) for p in exc.get("quote_pairs", [])),
@@ -155,7 +164,7 @@ def _grammar() -> _Grammar:
 
 
 def _normalise(s: str) -> str:
-    return normalize_digits(s).replace("％", "%").replace("～", "～")
+    return normalize_digits(s).replace("％", "%")
 
 
 def _quoted_ranges(n: str, pairs) -> list[tuple[int, int]]:
@@ -251,10 +260,7 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
             v = _value(g, frac, num, mag)
         except ValueError:
             continue
-        if unit is None and mag and b == m.end("mag"):
-            pass
-        out.append(_Qty(a, b if m.group("num_b") is not None else b, v, None, unit,
-                        g.unit_kind.get(unit) if unit else None, chinese))
+        out.append(_Qty(a, b, v, None, unit, g.unit_kind.get(unit) if unit else None, chinese))
     return out
 
 
@@ -283,6 +289,10 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
     if nxt and nxt in g.ratio_marks or prev and prev in g.ratio_marks and a >= 2 and n[a - 2].isdigit():
         return True
     if q.unit in g.arabic_only and q.chinese:
+        return True
+    if q.unit in g.date_units and regex.search(r"月\s*$", n[max(0, a - 3) : a]):
+        return True
+    if q.chinese and q.unit_kind == "count" and n[a:b].split(q.unit)[0].strip() in g.article_numerals:
         return True
     if nxt and any(n.startswith(w, b) for w in g.after_unit):
         return True
@@ -397,6 +407,8 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             how = how or "after"
             explicit = True
         indicator_start = max(ind0, last_end)
+        if g.old_after.match(n, end) and any(ch in g.old_before for ch in n[w0:a]):
+            continue  # the old value of a change: 由35万元调整为45万元
         if how is None and g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
             comp, how = "=", "indicator"
         if how is None and q.unit_kind == "percent" and any(n.startswith(w, b) for w in g.share):

@@ -55,11 +55,16 @@ class Registry:
     """Canonical unit names and their aliases (grammars/units.toml plus user files).
 
     ``lookup(name)`` gives the canonical name, or None when the registry does not know the name.
+    Entries may belong to a scoped region (``[registry.regions.<name>]`` in the file): those apply
+    only to documents of that region (see ``for_document``), since a short name such as 市发改委
+    means a different office in every city.
     """
 
     aliases: dict[str, str] = field(default_factory=dict)  # normalised spelling → canonical
     canonicals: list[str] = field(default_factory=list)  # in file order
     sources: list[str] = field(default_factory=list)  # the files it was read from
+    regions: dict[str, str] = field(default_factory=dict)  # canonical → scoped region
+    scopes: dict[str, dict] = field(default_factory=dict)  # region → {"names": [...], "doc_number_prefixes": [...]}
 
     def lookup(self, name: str) -> Optional[str]:
         return self.aliases.get(_norm(name))
@@ -70,29 +75,75 @@ class Registry:
     def __len__(self) -> int:
         return len(self.canonicals)
 
-    def add(self, canonical: str, aliases: Iterable[str] = ()) -> None:
+    def add(self, canonical: str, aliases: Iterable[str] = (), region: Optional[str] = None) -> None:
         canonical = canonical.strip()
         if not canonical:
             return
         if canonical not in self.canonicals:
             self.canonicals.append(canonical)
+        if region:
+            self.regions[canonical] = region
         for spelling in (canonical, *aliases):
             if spelling and spelling.strip():
                 self.aliases[_norm(spelling)] = canonical
 
     def merged(self, other: "Registry") -> "Registry":
         """A new registry: this one with ``other``'s entries over it (other wins on clashes)."""
-        out = Registry(dict(self.aliases), list(self.canonicals), list(self.sources))
+        out = Registry(dict(self.aliases), list(self.canonicals), list(self.sources), dict(self.regions),
+                       dict(self.scopes))
         for c in other.canonicals:
             if c not in out.canonicals:
                 out.canonicals.append(c)
         out.aliases.update(other.aliases)
         out.sources.extend(other.sources)
+        out.regions.update(other.regions)
+        out.scopes.update(other.scopes)
         return out
+
+    def for_document(self, document: Document) -> "Registry":
+        """This registry without the scoped regions ``document`` does not belong to.
+
+        A document belongs to a region when its 文号 starts with one of the region's
+        ``doc_number_prefixes`` or its title or issuers name one of the region's ``names``.
+        A document with no 文号, title or issuer keeps every entry.
+        """
+        if not self.scopes:
+            return self
+        title = document.title or ""
+        number = (document.doc_number or "").strip()
+        issuers = " ".join(document.issuers or [])
+        if not (number or issuers or len(title) > 4):
+            return self
+        drop = set()
+        for region, scope in self.scopes.items():
+            hit = any(number.startswith(p) for p in scope.get("doc_number_prefixes", []))
+            hit = hit or any(n in title or n in issuers for n in scope.get("names", []))
+            if not hit:
+                drop.add(region)
+        if not drop:
+            return self
+        keep = {c for c in self.canonicals if self.regions.get(c) not in drop}
+        return Registry(
+            {k: c for k, c in self.aliases.items() if c in keep},
+            [c for c in self.canonicals if c in keep],
+            list(self.sources),
+            {c: r for c, r in self.regions.items() if c in keep},
+            {},
+        )
 
 
 def _registry_from_toml(data: dict, source: str) -> Registry:
     reg = Registry(sources=[source])
+    regions = (data.get("registry") or {}).get("regions") or {}
+    if not isinstance(regions, dict):
+        raise ReadError("registry: [registry.regions] must be tables", file=source)
+    for name, scope in regions.items():
+        if not isinstance(scope, dict):
+            raise ReadError(f"registry: region {name!r} must be a table", file=source)
+        reg.scopes[name] = {
+            "names": [x for x in scope.get("names", []) if isinstance(x, str)],
+            "doc_number_prefixes": [x for x in scope.get("doc_number_prefixes", []) if isinstance(x, str)],
+        }
     units = data.get("unit", [])
     if not isinstance(units, list):
         raise ReadError("registry: [[unit]] tables expected", file=source)
@@ -111,7 +162,9 @@ def _registry_from_toml(data: dict, source: str) -> Registry:
             m = regex.match(r"^[\p{Han}]{2,3}市(?=[\p{Han}]{2})", full)
             if m and not full.startswith("中国"):
                 extra.append("市" + full[m.end():])
-        reg.add(entry["canonical"], [*aliases, *extra])
+        region = entry.get("region")
+        scoped = isinstance(region, str) and region in reg.scopes
+        reg.add(entry["canonical"], [*aliases, *extra], region if scoped else None)
     return reg
 
 
@@ -804,7 +857,7 @@ def resolve_name(name: str, registry: Optional[Registry] = None,
 
 
 def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tuple[Document, "_Resolver"]:
-    reg = registry if registry is not None else load_registry()
+    reg = (registry if registry is not None else load_registry()).for_document(document)
     g = _grammar()
     res = _Resolver(reg)
     if document.span and document.span[1] > document.span[0]:

@@ -237,3 +237,15 @@ def test_build_document_is_deterministic():
     a = build(read("gz_suiweihan_2023_1930.txt"))[1]
     b = build(read("gz_suiweihan_2023_1930.txt"))[1]
     assert [dataclasses.asdict(x) for x in a] == [dataclasses.asdict(x) for x in b]
+
+
+def test_number_printed_only_after_the_date():
+    raw = read("cq")
+    notice = raw[raw.index("重庆市人民政府办公厅关于 加强财政金融联动"):raw.index("主管单位")]
+    notice = notice.replace("渝府办发〔2022〕81号\n", "", 1).replace(
+        "2022年7月16日", "2022年7月16日\n（渝府办发〔2022〕81号）")
+    text, (d,) = build(notice)
+    assert d.doc_number == "渝府办发〔2022〕81号"
+    assert d.doc_number_parts == {"prefix": "渝府办发", "year": 2022, "serial": 81}
+    assert d.date == "2022-07-16" and not d.warnings
+    assert "渝府办发〔2022〕81号" not in quote(text, d.body_spans[-1])

@@ -262,3 +262,37 @@ def test_grammar_file_documents_itself():
     head = grammar_path(seg_mod.GRAMMAR).read_text(encoding="utf-8").splitlines()[:15]
     assert head[0].startswith("# document.toml")
     assert any("Example" in line for line in head)
+
+
+def test_document_without_number_after_a_signature_starts_a_new_document():
+    """No contents, no 文号: the notice is found by its title right after the previous
+    document's signature block (its number printed only after its date)."""
+    raw = read("cq")
+    notice = raw[raw.index("重庆市人民政府办公厅关于 加强财政金融联动"):raw.index("主管单位")]
+    notice = notice.replace("渝府办发〔2022〕81号\n", "", 1)
+    text = as_text(read("gwy_guofa_2019_3.txt") + notice + read("gwy_guoling_707.txt"))
+    seg = segment(text)
+    heads = [text.text[d.span[0]:d.span[1]].split("\n", 1)[0] for d in seg.documents]
+    assert heads == ["国务院关于促进综合保税区", "重庆市人民政府办公厅关于 加强财政金融联动支持实体经济发展的通知",
+                     "中华人民共和国国务院令"]
+
+
+def test_attachment_title_after_signature_is_not_a_new_document():
+    # 关于推进…实施方案 follows the date but the notice names it in 《》: it is the attachment
+    text = as_text(read("gz_suiweihan_2023_1930.txt"))
+    assert len(segment(text).documents) == 1
+
+
+def test_contents_printed_as_a_table():
+    """The two-column edition prints its contents as a ruled table (文件名称 | 文号 | 页码) whose
+    wrapped cells interleave in the text layer; rows are read with the body's 文号."""
+    raw = read("cq")
+    body = raw[raw.index("重庆市人民政府 关于印发"):]
+    text = as_text(read("cq-gazette-2022-14-2col-contents.txt") + body)
+    seg = segment(text)
+    assert [(e.title_zh, e.page) for e in seg.toc] == [
+        ("重庆市人民政府关于印发重庆市城市更新提升“十四五”行动计划的通知", 1),
+        ("重庆市人民政府办公厅关于加强财政金融联动支持实体经济发展的通知", 26)]
+    assert [e.category_zh for e in seg.toc] == ["市政府文件", "市政府办公厅文件"]
+    assert all(e.title_en for e in seg.toc)
+    assert [d.toc_index for d in seg.documents] == [0, 1] and not seg.warnings

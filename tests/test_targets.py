@@ -264,6 +264,8 @@ def test_respectively_gives_two_targets_and_lpr_minus_bp_is_no_range():
         "对依托中征平台促成上下游企业应收账款新增贷款额排名前 3 名的核心企业，",  # a rank
         "新建防空地下室6级以上人员掩蔽工程。",
         "展望 2035 年，基本建成现代城市。",
+        "城市治理水平达到一个新高度，打造一批示范项目，走出一条重庆特色的城市更新提升道路。",  # articles
+        "推动一区两群协调发展，促进成渝地区双城经济圈建设。",  # unquoted names
     ],
 )
 def test_not_targets(sentence):

@@ -447,3 +447,19 @@ def test_any_text_gives_a_document_with_quoting_spans(body):
             assert u.name and u.canonical
     for w in out.warnings:
         assert w.code == "unit-unknown" and w.span is not None
+
+
+def test_chongqing_entries_apply_only_to_chongqing_documents():
+    text = load("units_hz_hangzhenghan_2024_16.txt")
+    clauses = build(text)
+    hz = model.Document(title="杭州市人民政府关于印发2024年杭州市进一步推动经济高质量发展若干政策的通知",
+                        span=(0, len(text.text)), clauses=clauses, doc_number="杭政函〔2024〕16号",
+                        issuers=["杭州市人民政府"])
+    u = units.attach_units(text, hz, None).clauses[0].lead_units[0]
+    assert (u.name, u.canonical, u.known) == ("市发改委", "市发改委", False)  # 杭州's, not 重庆's
+    cq = replace(hz, title="重庆市人民政府关于…", doc_number="渝府发〔2022〕31号", issuers=["重庆市人民政府"])
+    u = units.attach_units(text, cq, None).clauses[0].lead_units[0]
+    assert (u.canonical, u.known) == ("市发展改革委", True)
+    # national entries (region 国务院, not scoped) apply everywhere
+    reg = units.load_registry().for_document(hz)
+    assert reg.lookup("国家发展改革委") == "发展改革委" and reg.lookup("市住房城乡建委") is None

@@ -19,6 +19,7 @@ page has usable text, ``NeedsOCR`` is raised with the page numbers.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from typing import Iterator, Optional
 
@@ -42,33 +43,40 @@ def _is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x2E80 <= o <= 0x2FDF
 
 
+_HAN_RX = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u2e80-\u2fdf]")
+_SPACE_RX = re.compile(r"\s+")
+_PUNCT_RX = re.compile(r"[!-/:-@\[-`{-~]")
+_C1_RX = re.compile(r"[\x00-\x1f\x80-\x9f\ue000-\uf8ff]")
+_BAD_RX = re.compile(r"[!-/:-@\[-`{-~\x80-\x9f]")
+_ASTRAL_RX = re.compile(r"[\U00010000-\U0010ffff]")
+
+
 def text_quality(text: str) -> Optional[str]:
     """None when a page's text looks like text; "garbled text layer" when it is symbol soup.
 
     Soup: few Han characters and a high share of ASCII punctuation or C1 control characters, as
     fonts without a ToUnicode map produce. English text (letters, spaces) passes.
     """
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 20:
+    t = _SPACE_RX.sub("", text)
+    n = len(t)
+    if n < 20:
         return None
-    han = sum(1 for c in chars if _is_han(c))
-    if han >= 0.3 * len(chars):
+    if len(_HAN_RX.findall(t)) >= 0.3 * n:
         return None
-    if sum(1 for c in chars if c == "\ufffd") >= 0.1 * len(chars):
+    if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
-    punct = sum(1 for c in chars if c.isascii() and not c.isalnum())
-    c1 = sum(1 for c in chars if 0x80 <= ord(c) <= 0x9F or ord(c) < 0x20 or 0xE000 <= ord(c) <= 0xF8FF)
-    if punct >= 0.2 * len(chars) or c1 >= 0.02 * len(chars):
+    if len(_PUNCT_RX.findall(t)) >= 0.2 * n or len(_C1_RX.findall(t)) >= 0.02 * n:
         return "garbled text layer"
     return None
 
 
 def _soup_line(text: str) -> bool:
-    t = [c for c in text if not c.isspace()]
-    if len(t) < 4 or any(_is_han(c) for c in t):
+    if _HAN_RX.search(text):
         return False
-    bad = sum(1 for c in t if (c.isascii() and not c.isalnum()) or 0x80 <= ord(c) <= 0x9F)
-    return bad >= 0.5 * len(t)
+    t = _SPACE_RX.sub("", text)
+    if len(t) < 4:
+        return False
+    return len(_BAD_RX.findall(t)) >= 0.5 * len(t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,8 +327,11 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
     out: list[Line] = []
     pos = 0  # pdfium counts UTF-16 units: a character beyond the BMP takes two indices
 
-    def units(t: str) -> int:
-        return len(t) + sum(1 for c in t if ord(c) > 0xFFFF)
+    if _ASTRAL_RX.search(text):
+        def units(t: str) -> int:
+            return len(t) + len(_ASTRAL_RX.findall(t))
+    else:
+        units = len
 
     for seg in text.split("\n"):
         start = pos
