@@ -29,6 +29,7 @@ from .segment import (
     grammar,
     _body_like,
     head_at_anchor,
+    is_banji,
     is_date_line,
     is_strong_title,
     is_title_line,
@@ -109,7 +110,8 @@ def _signature(lines: list[Ln], lo: int) -> Optional[tuple[int, int, int, list[s
     last = d
     k = d + 1
     while k < len(lines) and (any(p.match(lines[k].stripped) for p in g.sig_trailer)
-                              or g.doc_number_trailing.match(lines[k].stripped)):
+                              or g.doc_number_trailing.match(lines[k].stripped)
+                              or is_banji(lines[k].text)):
         last = k
         k += 1
     return first, d, last, issuers, signer
@@ -147,14 +149,27 @@ def _attachment_list(lines: list[Ln], lo: int, hi: int) -> tuple[list[str], Opti
         last = i
         k = i + 1
         while k < hi:
-            it = g.att_list_item.match(lines[k].text)
-            if not it or len(lines[k].stripped) > 80:
+            t = lines[k].text
+            it = g.att_list_item.match(t)
+            if it and len(lines[k].stripped) <= 80:
+                titles.append(squeeze(it.group("title")))
+            elif titles and _list_continuation(lines, k, hi):
+                titles[-1] += squeeze(t)  # an item wrapped over two lines
+            else:
                 break
-            titles.append(squeeze(it.group("title")))
             last = k
             k += 1
         return [t.rstrip("。；;") for t in titles], (i, last)
     return [], None
+
+
+def _list_continuation(lines: list[Ln], k: int, hi: int) -> bool:
+    """Is line k the wrapped tail of the 附件说明 item above it (not a label, not a signature)?"""
+    g = grammar()
+    t = lines[k].text
+    if g.att_label.match(t) or not is_title_line(t) or len(t.strip()) > 30:
+        return False
+    return not any(is_date_line(lines[j].text) for j in range(k + 1, min(hi, k + 3)))
 
 
 def _locate(lines: list[Ln], title: str, lo: int, hi: int) -> Optional[tuple[int, int]]:
@@ -173,13 +188,14 @@ def _locate(lines: list[Ln], title: str, lo: int, hi: int) -> Optional[tuple[int
                 return first, k
             if not key.startswith(acc):
                 break
-    # the heading may differ in a trailing bracket: 指标体系（2023年） printed as …（2023年版）
-    stem = regex.sub(r"\([^()]{0,20}\)$", "", key)
-    if stem != key and len(stem) >= 6:
-        for i in range(lo, hi):
-            t = fold(lines[i].text)
-            if t.startswith(stem) and regex.fullmatch(r"\([^()]{0,20}\)", t[len(stem):]) \
-                    and i - 1 >= lo and g.att_label.match(lines[i - 1].text):
+    # under an 附件N label the heading may differ in a trailing bracket: 指标体系（2023年）
+    # printed as …（2023年版）, 信息情况表 as 信息情况表（年月日）
+    def stem(x: str) -> str:
+        return regex.sub(r"\([^()]{0,20}\)$", "", x)
+
+    if len(stem(key)) >= 6:
+        for i in range(lo + 1, hi):
+            if g.att_label.match(lines[i - 1].text) and stem(fold(lines[i].text)) == stem(key):
                 return i - 1, i
     return None
 
@@ -187,8 +203,8 @@ def _locate(lines: list[Ln], title: str, lo: int, hi: int) -> Optional[tuple[int
 def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document:
     g = grammar()
     s = text.text
-    start, end = doc.span
-    lines = lines_of(s, start, end)
+    start, doc_end = doc.span
+    all_lines = lines = lines_of(s, start, doc_end)
     warnings: list[Warning] = []
 
     def warn(code: str, message: str, at: Optional[int] = None, span: Optional[Span] = None):
@@ -234,6 +250,13 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     if doc_type is None:
         warn("doc-no-type", f"no 文种 at the end of the title: {title[:40]}")
 
+    # a 版记 closing the document (公开方式：…, "…2021年2月7日印发") is neither body nor attachment
+    eff = len(lines)
+    while eff > head.end + 2 and is_banji(lines[eff - 1].text):
+        eff -= 1
+    lines = lines[:eff]
+    end = lines[-1].end
+
     # 主送机关
     body_first = head.end + 1
     addressees: list[str] = []
@@ -243,7 +266,19 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
         if m and not any(w in t for w in g.not_addressee) and len(t) <= 300:
             addressees = [squeeze(x) for x in g.addressee_split.split(m.group("body")) if x.strip()]
             body_first += 1
-    # skip web-page chrome between the head and the body (发布日期：… 浏览次数)
+    # a 题注 under a regulation's title: （2022年12月23日北京市人民政府第307号令公布 …）
+    headnote = None
+    if not addressees and body_first < len(lines):
+        t = lines[body_first].stripped
+        if t[:1] in "（(" and not regex.search(r"[）)]\s*$", t) and body_first + 1 < len(lines):
+            t2 = t + lines[body_first + 1].stripped
+            n_lines = 2
+        else:
+            t2, n_lines = t, 1
+        m = g.headnote.match(t2)
+        if m and regex.search(r"[）)]\s*$", t2):
+            headnote = m
+            body_first += n_lines
     # signature block
     sig = _signature(lines, body_first)
     issuers: list[str] = []
@@ -265,6 +300,16 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
                 break
     if head.order is not None and not issuers:
         issuers = [squeeze(head.order[2])]
+    if headnote is not None:
+        if not issuers:
+            issuers = [squeeze(headnote.group("issuer"))]
+        if date is None:
+            date = parse_date(headnote.group("date"))
+        serial = headnote.group("serial") or headnote.group("serial2")
+        if doc_number is None and serial:
+            prefix = squeeze(headnote.group("issuer")) + "令"
+            doc_number = f"{prefix}第{int(serial)}号"
+            parts = {"prefix": prefix, "year": None, "serial": int(serial)}
     if not issuers:
         pre = title.split("关于", 1)[0] if "关于" in title[1:] else ""
         if pre and not regex.search(r"等\d*个?部门$", pre):
@@ -358,7 +403,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     # cited numbers
     own = fold(doc_number) if doc_number else None
     cited: list[str] = []
-    for num, _ in find_doc_numbers(s, start, end):
+    for num, _ in find_doc_numbers(s, start, doc_end):
         if own and fold(num) == own:
             continue
         if num not in cited:
@@ -368,7 +413,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     has_printed = any(p.printed is not None for p in text.source_map.starts)
     page_start = page_end = None
     if has_printed or toc is None or toc.page is None:
-        page_start, page_end = text.page(start), text.page(max(start, end - 1))
+        page_start, page_end = text.page(start), text.page(max(start, doc_end - 1))
         if toc is not None and toc.page is not None and page_start != toc.page:
             warn("toc-page-mismatch",
                  f"contents gives page {toc.page}, the document starts on page {page_start}")
@@ -382,7 +427,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
 
     return Document(
         title=title,
-        span=(lines[0].start, lines[-1].end),
+        span=(all_lines[0].start, all_lines[-1].end),
         doc_number=doc_number,
         doc_number_parts=parts,
         title_en=toc.title_en if toc else None,

@@ -400,7 +400,10 @@ def _retry(grey, binary, group: list[_OcrLine], lang: str, chinese: bool, cfg: d
         if stretch != 1.0:
             crop = crop.resize((max(1, int(crop.width * stretch)), crop.height))
         psm = 7 if len(group) == 1 else 6
-        found = _merge_rows(_image_to_lines(crop, v_lang, psm, dx=box[0], dy=box[1], sx=stretch))
+        try:
+            found = _merge_rows(_image_to_lines(crop, v_lang, psm, dx=box[0], dy=box[1], sx=stretch))
+        except ReadError:  # tesseract can crash on an odd crop: keep the reading we have
+            continue
         score = _score(found, chinese)
         if found and score > best_score:
             best, best_score = found, score

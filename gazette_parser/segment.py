@@ -78,8 +78,12 @@ class _Grammar:
         self.issuer_line = c(s["issuer_line"])
         self.issuer_split = c(s["issuer_split"])
         self.issuer_min_part = int(s.get("issuer_min_part", 3))
+        self.issuer_joint = c(s["issuer_joint"]) if s.get("issuer_joint") else None
+        self.issuer_joint_min = int(s.get("issuer_joint_min", 5))
         self.not_issuer = [c(p) for p in s.get("not_issuer", [])]
         self.sig_max_lines = int(s.get("max_lines", 6))
+        self.banji = [c(p) for p in s.get("banji", [])]
+        self.headnote = c(s["headnote"])
         self.sig_trailer = [c(p) for p in s.get("trailer", [])]
         at = g["attachments"]
         self.att_named = [c(p) for p in at["named"]]
@@ -307,6 +311,11 @@ def doc_type_of(title: str) -> Optional[str]:
 # line classification
 
 
+def is_banji(line: str) -> bool:
+    """A 版记 line: 公开方式：…, 抄送：…, "…办公室 2026年4月24日印发"."""
+    return any(p.match(line) for p in grammar().banji)
+
+
 def is_date_line(line: str) -> bool:
     return grammar().date_line.match(line) is not None
 
@@ -323,7 +332,7 @@ def is_title_line(line: str) -> bool:
         return False
     if any(p.search(t) for p in g.not_title):
         return False
-    if any(p.match(t) for p in g.sig_trailer):
+    if any(p.match(t) for p in g.sig_trailer) or is_banji(t):
         return False
     return True
 
@@ -420,8 +429,17 @@ def split_issuers(line: str) -> list[str]:
     g = grammar()
     parts = [p for p in g.issuer_split.split(line.strip()) if p]
     if len(parts) > 1 and all(len(p) >= g.issuer_min_part for p in parts):
-        return [squeeze(p) for p in parts]
-    return [squeeze(line)] if line.strip() else []
+        names = [squeeze(p) for p in parts]
+    else:
+        names = [squeeze(line)] if line.strip() else []
+    out = []
+    for name in names:
+        pieces = g.issuer_joint.split(name) if g.issuer_joint else [name]
+        if len(pieces) > 1 and all(len(p) >= g.issuer_joint_min for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(name)
+    return out
 
 
 def head_at_anchor(lines: list[Ln], k: int, lo: int, hi: int) -> Optional[Head]:

@@ -408,6 +408,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             explicit = True
         indicator_start = max(ind0, last_end)
         if g.old_after.match(n, end) and any(ch in g.old_before for ch in n[w0:a]):
+            prev_end = floor  # the new value's trigger may reach back over it
             continue  # the old value of a change: 由35万元调整为45万元
         if how is None and g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
             comp, how = "=", "indicator"

@@ -45,6 +45,22 @@ REAL = [
 ]
 
 
+@pytest.fixture()
+def grammars(tmp_path):
+    """A snapshot of the grammars, used by the batch runs and the reference parses of a test.
+
+    Outputs and the resume key depend on the grammar files; a snapshot keeps a test's runs
+    comparable even while the bundled grammars are being edited.
+    """
+    from gazette_parser import resources
+
+    snap = tmp_path / "grammars"
+    shutil.copytree(resources.data_dir("grammars"), snap)
+    resources.set_grammar_dir(str(snap))
+    yield str(snap)
+    resources.set_grammar_dir(None)
+
+
 def _bad_files(d: Path) -> dict[str, Path]:
     d.mkdir(parents=True, exist_ok=True)
     trunc = d / "truncated.pdf"
@@ -103,11 +119,11 @@ def test_collect_inputs_files_dirs_globs(shelf, tmp_path):
         collect_inputs([str(tmp_path / "*.nothing")])
 
 
-def test_batch_converts_good_records_bad_and_exits_1(shelf, tmp_path):
+def test_batch_converts_good_records_bad_and_exits_1(shelf, tmp_path, grammars):
     src, bad = shelf
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--jobs", "2", "--ocr", "never",
-                                       "--no-progress"])
+                                       "--no-progress", "--grammar-dir", grammars])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     rows = {Path(r["given"]).name: r for r in read_manifest(out)}
@@ -153,31 +169,33 @@ def test_batch_converts_good_records_bad_and_exits_1(shelf, tmp_path):
     assert not list(out.glob(".*.tmp"))
 
     # rerun: everything done is skipped; failures are retried and still fail
-    again = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--ocr", "never", "--no-progress"])
+    again = CliRunner().invoke(main, ["batch", str(src), "-o", str(out), "--ocr", "never", "--no-progress",
+                                      "--grammar-dir", grammars])
     assert again.exit_code == 1
     done = sum(r["status"] in ("ok", "needs-ocr") for r in rows.values())
     assert f"converted 0, skipped {done}, failed {n_failed}," in again.output
     assert len(read_manifest(out)) == len(inputs)
 
 
-def test_force_redoes_and_outputs_are_stable(tmp_path):
+def test_force_redoes_and_outputs_are_stable(tmp_path, grammars):
     inp = tmp_path / "in"
     inp.mkdir()
     shutil.copy(CQ_TXT, inp / CQ_TXT.name)
     out = tmp_path / "out"
-    s1 = run_batch([str(inp)], out, BatchOptions(jobs=1, progress=False))
+    s1 = run_batch([str(inp)], out, BatchOptions(jobs=1, progress=False, grammar_dir=grammars))
     first = {p.name: p.read_bytes() for p in _visible_outputs(out)}
     ino = {p.name: p.stat().st_ino for p in _visible_outputs(out)}
-    s2 = run_batch([str(inp)], out, BatchOptions(jobs=1, progress=False))
+    s2 = run_batch([str(inp)], out, BatchOptions(jobs=1, progress=False, grammar_dir=grammars))
     assert (s1.converted, s2.converted, s2.skipped) == (1, 0, 1)
     assert {p.name: p.stat().st_ino for p in _visible_outputs(out)} == ino  # not rewritten
-    s3 = run_batch([str(inp)], out, BatchOptions(jobs=1, force=True, progress=False))
+    s3 = run_batch([str(inp)], out, BatchOptions(jobs=1, force=True, progress=False, grammar_dir=grammars))
     assert s3.converted == 1
     assert {p.name: p.read_bytes() for p in _visible_outputs(out)} == first  # same name, same bytes
     assert {p.name: p.stat().st_ino for p in _visible_outputs(out)} != ino  # really redone
     # a copy of the same content elsewhere is not converted again: it points at the same output
     shutil.copy(CQ_TXT, tmp_path / "copy.txt")
-    s4 = run_batch([str(inp), str(tmp_path / "copy.txt")], out, BatchOptions(jobs=1, progress=False))
+    s4 = run_batch([str(inp), str(tmp_path / "copy.txt")], out,
+                   BatchOptions(jobs=1, progress=False, grammar_dir=grammars))
     assert (s4.converted, s4.skipped) == (0, 2)
     rows = read_manifest(out)
     assert len(rows) == 2 and rows[0]["outputs"] == rows[1]["outputs"]
@@ -269,12 +287,12 @@ def _check_no_partial(outdir: Path) -> int:
 
 
 @pytest.mark.slow
-def test_kill_9_then_rerun(tmp_path):
+def test_kill_9_then_rerun(tmp_path, grammars):
     n = 30
     _copies(tmp_path / "in", n)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "gazette_parser", "batch", str(tmp_path / "in"), "-o", str(out),
-           "--jobs", "1", "--no-progress"]
+           "--jobs", "1", "--no-progress", "--grammar-dir", grammars]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
@@ -310,14 +328,16 @@ def test_kill_9_then_rerun(tmp_path):
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_identical_outputs(shelf, tmp_path):
+def test_dask_local_cluster_gives_identical_outputs(shelf, tmp_path, grammars):
     distributed = pytest.importorskip("distributed")
     src, _bad = shelf
-    local = run_batch([str(src)], tmp_path / "local", BatchOptions(jobs=2, ocr="never", progress=False))
+    local = run_batch([str(src)], tmp_path / "local",
+                      BatchOptions(jobs=2, ocr="never", progress=False, grammar_dir=grammars))
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, host="127.0.0.1", protocol="tcp://",
                                   dashboard_address=None) as cluster:
         r = CliRunner().invoke(main, ["batch", str(src), "-o", str(tmp_path / "dask"), "--executor", "dask",
-                                      "--scheduler", cluster.scheduler_address, "--ocr", "never"])
+                                      "--scheduler", cluster.scheduler_address, "--ocr", "never",
+                                      "--grammar-dir", grammars])
     assert r.exit_code == 1 and "Traceback" not in r.output  # the broken PDFs fail there too
     assert (f"converted {local.converted}, skipped 0, failed {local.failed}, needs-ocr {local.needs_ocr},"
             in r.output)
@@ -345,13 +365,14 @@ def test_manifest_is_sqlite_wal_and_refuses_foreign_db(tmp_path):
     assert r.exit_code == 2 and "not a gazette-parser batch manifest" in r.output
 
 
-def test_format_all_writes_each_kind(tmp_path):
+def test_format_all_writes_each_kind(tmp_path, grammars):
     try:
         from gazette_parser.emit import render
     except ImportError:
         pytest.skip("no XML/AKN writer yet")
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["batch", str(CQ_TXT), "-o", str(out), "--format", "all"])
+    r = CliRunner().invoke(main, ["batch", str(CQ_TXT), "-o", str(out), "--format", "all",
+                                  "--grammar-dir", grammars])
     assert r.exit_code == 0, r.output
     row = read_manifest(out)[0]
     outputs = json.loads(row["outputs"])
@@ -361,5 +382,6 @@ def test_format_all_writes_each_kind(tmp_path):
     for kind, name in outputs.items():
         assert (out / name).read_text(encoding="utf-8") == expected[kind]
     # asking for fewer kinds later is already satisfied; asking for more converts again
-    again = CliRunner().invoke(main, ["batch", str(CQ_TXT), "-o", str(out), "--format", "xml"])
+    again = CliRunner().invoke(main, ["batch", str(CQ_TXT), "-o", str(out), "--format", "xml",
+                                      "--grammar-dir", grammars])
     assert "converted 0, skipped 1" in again.output

@@ -169,7 +169,7 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               enum=(">=", ">", "=", "<=", "<", "range")),
         Field("value", "decimal", "The value, exact (never rounded through binary floating point)."),
         Field("value_max", "decimal", "Upper bound when comparator is range.", nullable=True),
-        Field("unit", S, "Unit as printed, e.g. %, 亿元, 平方米.", nullable=True),
+        Field("unit", S, "Base unit; multipliers (万/亿/千) are folded into value: 1亿平方米 → value 100000000, unit 平方米. E.g. %, ‰, 元, 平方米, 个.", nullable=True),
         Field("year", "integer", "Year the target is due, when stated.", nullable=True),
         Field("kind", S, "target: a goal to reach; parameter: a rate, cap, term ….",
               enum=("target", "parameter")),
