@@ -168,6 +168,7 @@ class _Rules:
     repeat_share: float
     document_code: re.Pattern
     starts: tuple[re.Pattern, ...]
+    alone: tuple[re.Pattern, ...]
     terminal: str
     closing: str
     body_marks: str
@@ -184,6 +185,7 @@ def _rules_cached(_key: int) -> _Rules:
         repeat_share=float(p.get("repeat_share", 0.25)),
         document_code=re.compile(c["document_code"]),
         starts=tuple(re.compile(x) for x in par["starts"]),
+        alone=tuple(re.compile(x) for x in par.get("alone", [])),
         terminal=par["terminal"],
         closing=par["closing"],
         body_marks=par["body_marks"],
@@ -302,6 +304,11 @@ def _starts_item(s: str, rules: _Rules) -> bool:
     return any(rx.match(t) for rx in rules.starts)
 
 
+def _alone(s: str, rules: _Rules) -> bool:
+    t = s.strip()
+    return any(rx.match(t) for rx in rules.alone)
+
+
 def _toc_like(s: str) -> bool:
     return "……" in s or "…" * 2 in s or "...." in s or "·····" in s
 
@@ -332,7 +339,9 @@ def _centered(l: _L) -> bool:
 def _reaches_right(l: _L) -> bool:
     if l.right is None or not l.size:
         return False
-    return l.x1 >= l.right - 0.9 * l.size
+    # a CJK line broken by the width ends within about a character of the edge (one more when the
+    # typesetter pulled a character down to keep punctuation off the next line's start)
+    return l.x1 >= l.right - 1.5 * l.size
 
 
 def _indented(l: _L) -> bool:
@@ -498,7 +507,9 @@ def clean(source: Source) -> Text:
             if not piece:
                 continue
             if prev is not None and paras:
-                if prev.geo and l.geo:
+                if _alone(prev.text, rules) or _alone(l.text, rules):
+                    cont = False
+                elif prev.geo and l.geo:
                     cont = _continues_geo(prev, l, rules, body)
                 else:
                     cont = _continues_text(prev.text, l.text, rules)

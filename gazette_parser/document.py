@@ -22,7 +22,6 @@ from .segment import (
     Ln,
     _numbered_header,
     _title_back,
-    _title_forward,
     doc_type_of,
     find_doc_numbers,
     fold,
@@ -229,7 +228,6 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             title = squeeze(issuer + kind)
         else:
             title = squeeze("".join(lines[i].text for i in title_lines))
-        m = g.order_header.match(lines[a].stripped) or g.order_one_line.match(lines[a].stripped)
         doc_number = squeeze(issuer + kind) + f"第{serial}号"
         parts = {"prefix": squeeze(issuer + kind), "year": None, "serial": serial}
         doc_type = kind if kind == "令" else (doc_type_of(title) or kind)
@@ -246,7 +244,6 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     if not title:
         warn("doc-no-title", "no title found at the start of the document",
              span=(lines[0].start, lines[0].end))
-        title = squeeze(lines[0].text)[:60]
     if doc_type is None:
         warn("doc-no-type", f"no 文种 at the end of the title: {title[:40]}")
 
@@ -260,12 +257,21 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     # 主送机关
     body_first = head.end + 1
     addressees: list[str] = []
-    if body_first < len(lines):
-        t = lines[body_first].stripped
+    # (a 主送 line wrapped by a PDF text layer runs over up to three lines)
+    for n_lines in (1, 2, 3):
+        if body_first + n_lines > len(lines):
+            break
+        t = "".join(lines[k].stripped for k in range(body_first, body_first + n_lines))
+        if n_lines > 1 and not all(is_title_line(lines[k].text) or lines[k].stripped.endswith(("，", "、"))
+                                   for k in range(body_first, body_first + n_lines - 1)):
+            break
         m = g.addressee.match(t)
         if m and not any(w in t for w in g.not_addressee) and len(t) <= 300:
             addressees = [squeeze(x) for x in g.addressee_split.split(m.group("body")) if x.strip()]
-            body_first += 1
+            body_first += n_lines
+            break
+        if "。" in t:
+            break
     # a 题注 under a regulation's title: （2022年12月23日北京市人民政府第307号令公布 …）
     headnote = None
     if not addressees and body_first < len(lines):
@@ -310,6 +316,12 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             prefix = squeeze(headnote.group("issuer")) + "令"
             doc_number = f"{prefix}第{int(serial)}号"
             parts = {"prefix": prefix, "year": None, "serial": int(serial)}
+    red = next((ln for ln in lines[:head.start + 1] if g.red_header.match(ln.text)), None)
+    if not issuers and red is not None:
+        # the 发文机关标志 (red header "…文件") names the issuers when the signature does not
+        issuers = split_issuers(regex.sub(r"文件\s*$", "", red.stripped))
+        warn("doc-issuer-from-header", "no signature block; issuer taken from the red header: "
+             + "、".join(issuers), span=(red.start, red.end))
     if not issuers:
         pre = title.split("关于", 1)[0] if "关于" in title[1:] else ""
         if pre and not regex.search(r"等\d*个?部门$", pre):
@@ -325,7 +337,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     notice_lo = lines[body_first].start if body_first < len(lines) else end
     notice_hi = lines[body_end_line].start if body_end_line < len(lines) else end
     notice_span = _trim(s, notice_lo, notice_hi) if notice_hi > notice_lo else None
-    issues_something = doc_type == "令" or any(v in title for v in g.issuing_verbs)
+    issues_something = not title or doc_type == "令" or any(v in title for v in g.issuing_verbs)
     named = _named_attachments(s, notice_span) if issues_something else []
     listed, list_lines = _attachment_list(lines, body_first, len(lines))
     after = (sig_last + 1) if sig_last is not None else body_first

@@ -202,6 +202,8 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
     if not p.exists():
         if not create:
             raise IndexFailure(f"{p}: no such database")
+        if not p.parent.is_dir():
+            raise IndexFailure(f"{p}: directory {p.parent} does not exist")
         if not trigram_supported():
             raise IndexFailure(f"SQLite {sqlite3.sqlite_version} has no FTS5 trigram tokenizer "
                                "(needs 3.34 or later)")

@@ -143,7 +143,8 @@ def repair(text: str) -> str:
 
 
 def _render(pdf_bytes: bytes, page_index: int, dpi: int):
-    """The page as a greyscale PIL image, and the scale (pixels per PDF point) it was drawn at."""
+    """The page as a greyscale PIL image, the scale (pixels per PDF point) it was drawn at, and
+    whether it is a scan (an image covers at least half of it)."""
     import pypdfium2 as pdfium
 
     cfg = _config()["render"]
@@ -170,7 +171,7 @@ def _render(pdf_bytes: bytes, page_index: int, dpi: int):
             page.close()
         finally:
             pdf.close()
-    return image, scale
+    return image, scale, native is not None
 
 
 def _image_scale(page, width: float, height: float) -> Optional[float]:
@@ -193,29 +194,39 @@ def _image_scale(page, width: float, height: float) -> Optional[float]:
     return best
 
 
-def _binarise(image):
+def _binarise(image, scan: bool = False):
+    """(page image for Tesseract, black-and-white mask): light background and watermarks go
+    white, ink black (or kept grey with keep_grey), long straight rules are erased."""
     cfg = _config()["render"]
     hist = image.histogram()
     background = max(range(256), key=lambda v: (hist[v], v))
     if background < cfg["min_background"]:
-        return image
+        return image, image
     threshold = min(cfg["threshold_max"], background - cfg["background_margin"])
-    lut = [0 if v <= threshold else 255 for v in range(256)]
-    binary = image.point(lut)
+    mask = image.point([0 if v <= threshold else 255 for v in range(256)])
+    keep_grey = cfg.get("keep_grey", "scans")
+    keep_grey = scan if keep_grey == "scans" else bool(keep_grey)
+    out = image.point([v if v <= threshold else 255 for v in range(256)]) if keep_grey else mask
     share = cfg.get("erase_rules", 0)
     if share:
-        binary = _erase_rules(binary, max(8, int(share * binary.width)), max(8, int(share * binary.height)))
-    return binary
+        across, down = max(8, int(share * mask.width)), max(8, int(share * mask.height))
+        if out is not mask:
+            out = _erase_rules(mask, out, across, down)
+        mask = _erase_rules(mask, mask, across, down)
+        if not keep_grey:
+            out = mask
+    return out, mask
 
 
-def _erase_runs(image, length: int):
-    """Whiten every horizontal run of ink at least ``length`` pixels long. Runs are found on the
-    image with its ink grown by a pixel, so a slightly skewed (stair-stepped) rule still counts."""
+def _erase_runs(mask, target, length: int):
+    """Whiten in ``target`` every horizontal run of ink of ``mask`` at least ``length`` pixels
+    long. Runs are found with the ink grown by a pixel, so a slightly skewed (stair-stepped) rule
+    still counts."""
     from PIL import Image, ImageFilter
 
-    width = image.width
-    grown = image.filter(ImageFilter.MinFilter(3)).tobytes()
-    data = bytearray(image.tobytes())
+    width = mask.width
+    grown = mask.filter(ImageFilter.MinFilter(3)).tobytes()
+    data = bytearray(target.tobytes())
     run = re.compile(b"\x00{%d,}" % length)
     for m in run.finditer(grown):
         start, end = m.start(), m.end()
@@ -224,18 +235,19 @@ def _erase_runs(image, length: int):
             if row_end - start >= length:
                 data[start:row_end] = b"\xff" * (row_end - start)
             start = row_end
-    return Image.frombytes("L", image.size, bytes(data))
+    return Image.frombytes("L", target.size, bytes(data))
 
 
-def _erase_rules(binary, across: int, down: int):
+def _erase_rules(mask, target, across: int, down: int):
     """Table borders and rules (straight ink runs at least ``across`` pixels wide or ``down``
     pixels tall) whitened: Tesseract would read them as 一, | or ]."""
     from PIL import Image
 
-    binary = _erase_runs(binary, across)
-    turned = binary.transpose(Image.Transpose.ROTATE_90)
-    turned = _erase_runs(turned, down)
-    return turned.transpose(Image.Transpose.ROTATE_270)
+    target = _erase_runs(mask, target, across)
+    mask = _erase_runs(mask, mask, across)
+    rot = Image.Transpose.ROTATE_90
+    target = _erase_runs(mask.transpose(rot), target.transpose(rot), down)
+    return target.transpose(Image.Transpose.ROTATE_270)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -369,7 +381,7 @@ def _score(lines: Sequence[_OcrLine], chinese: bool) -> float:
     return total
 
 
-def _retry(grey, binary, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[_OcrLine]:
+def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[_OcrLine]:
     """Re-recognise bad lines (cropped alone) with each variant of grammars/ocr.toml; the reading
     with the best score (see _score) wins, the first reading included."""
     left = min(ln.left for ln in group)
@@ -392,7 +404,9 @@ def _retry(grey, binary, group: list[_OcrLine], lang: str, chinese: bool, cfg: d
         if not set(v_lang.split("+")) <= set(lang.split("+")):
             continue  # never add a language the caller did not ask for
         threshold = variant.get("threshold")
-        if threshold is None:
+        if variant.get("mask"):
+            crop = mask.crop(box)
+        elif threshold is None:
             crop = binary.crop(box)
         else:
             crop = grey.crop(box).point([0 if v <= threshold else 255 for v in range(256)])
@@ -410,9 +424,9 @@ def _retry(grey, binary, group: list[_OcrLine], lang: str, chinese: bool, cfg: d
     return best
 
 
-def _recognise(grey, lang: str) -> list[_OcrLine]:
+def _recognise(grey, lang: str, scan: bool = False) -> list[_OcrLine]:
     cfg = _config()["tesseract"]
-    binary = _binarise(grey)
+    binary, mask = _binarise(grey, scan)
     lines = _merge_rows(_image_to_lines(binary, lang, int(cfg["psm"])))
     chinese = _is_chinese_page(lines)
     bad = [_needs_retry(line, chinese, cfg) for line in lines]
@@ -421,7 +435,7 @@ def _recognise(grey, lang: str) -> list[_OcrLine]:
     for line, is_bad in zip(lines, bad):
         if is_bad and retried < cfg["retry_max_lines"]:
             retried += 1
-            out.extend(_retry(grey, binary, [line], lang, chinese, cfg))
+            out.extend(_retry(grey, binary, mask, [line], lang, chinese, cfg))
         else:
             out.append(line)
     return out
@@ -474,9 +488,12 @@ def _to_model(lines: list[_OcrLine], scale: float) -> tuple[list[Line], float]:
     return out, confidence
 
 
-def ocr_image(image, scale: float = 1.0, lang: str = DEFAULT_LANG) -> tuple[list[Line], float]:
-    """OCR a greyscale PIL image drawn at ``scale`` pixels per point (used by ocr_page)."""
-    return _to_model(_recognise(image.convert("L"), lang), scale)
+def ocr_image(
+    image, scale: float = 1.0, lang: str = DEFAULT_LANG, scan: bool = False
+) -> tuple[list[Line], float]:
+    """OCR a PIL image drawn at ``scale`` pixels per point (used by ocr_page); ``scan`` says it
+    is a photographed/scanned page rather than rendered type (see keep_grey in ocr.toml)."""
+    return _to_model(_recognise(image.convert("L"), lang, scan), scale)
 
 
 def ocr_page(
@@ -489,9 +506,9 @@ def ocr_page(
     """
     if not available():
         raise NeedsOCR("OCR needed but Tesseract is not available: " + INSTALL_HINT, pages=(page_index,))
-    image, scale = _render(pdf_bytes, page_index, dpi)
+    image, scale, scan = _render(pdf_bytes, page_index, dpi)
     try:
-        return ocr_image(image, scale, lang)
+        return ocr_image(image, scale, lang, scan)
     except ReadError as e:
         if e.page is None:
             e.page = page_index

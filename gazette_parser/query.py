@@ -169,8 +169,7 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
         names = unit_names(con, value.strip())
         marks = ",".join("?" for _ in names)
         role_sql = "" if role == "any" else " AND u.role = ?"
-        where.append(f"EXISTS (SELECT 1 FROM units u WHERE u.clause_id = c.id AND u.canonical IN ({marks})"
-                     f"{role_sql})")
+        where.append(f"c.id IN (SELECT u.clause_id FROM units u WHERE u.canonical IN ({marks}){role_sql})")
         args += names + ([] if role == "any" else [role])
 
     if q.doc_number is not None:
@@ -210,7 +209,8 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
     sql = (
         "SELECT d.doc_number, d.title, d.issuer, coalesce(d.date, i.publish_date) AS date,"
         " i.gazette_zh AS gazette, i.year AS issue_year, i.number AS issue_number, c.path, c.labels,"
-        " c.label, c.heading, c.page, c.lead, c.responsible, c.text AS _text,"
+        " c.label, c.heading, c.page, c.lead, c.responsible, "
+        + ("c.text" if q.text else "substr(c.text, 1, 64)") + " AS _text,"
         " i.source_path, c.id AS clause_id" + target_cols +
         " FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
         + " ".join(joins)
@@ -244,12 +244,14 @@ def run_query(db, q: Query) -> list[dict]:
         except sqlite3.OperationalError as e:
             raise QueryError(f"query failed: {e}") from None
         terms = re.split(r"\s+", q.text.strip()) if q.text else []
+        names = [d[0] for d in cur.description]
+        at = names.index("_text")
+        keys = [k for k in ALL_COLUMNS if k in names or k == "snippet"]
         rows = []
         for r in cur:
-            d = dict(r)
-            text = d.pop("_text")
-            d["snippet"] = snippet(text, terms) if terms else snippet(text, [], 30)
-            rows.append({k: d.get(k) for k in ALL_COLUMNS if k in d})
+            d = dict(zip(names, r))
+            d["snippet"] = snippet(r[at], terms) if terms else snippet(r[at], [], 30)
+            rows.append({k: d[k] for k in keys})
         return rows
     finally:
         con.close()

@@ -443,7 +443,15 @@ def split_issuers(line: str) -> list[str]:
 
 
 def head_at_anchor(lines: list[Ln], k: int, lo: int, hi: int) -> Optional[Head]:
-    """The head of a document whose 文号 is line k, or None when k is not a document's 文号."""
+    """The head of a document whose 文号 is line k, or None when k is not a document's 文号.
+    A red header (发文机关标志 "…文件") just above belongs to the document."""
+    h = _head_at_anchor(lines, k, lo, hi)
+    if h is not None and h.start - 1 >= lo and grammar().red_header.match(lines[h.start - 1].text):
+        h.start -= 1
+    return h
+
+
+def _head_at_anchor(lines: list[Ln], k: int, lo: int, hi: int) -> Optional[Head]:
     back = _title_back(lines, k, lo)
     fwd = _title_forward(lines, k, hi)
     tb = squeeze("".join(lines[i].text for i in back))
@@ -901,11 +909,14 @@ def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
     g = grammar()
     for i in range(lo, min(hi, lo + 40)):
         t = lines[i].stripped
-        if is_title_line(t) and is_strong_title(t):
+        if is_title_line(t) and is_strong_title(t) and not g.gazette.match(t):
             # a title alone is not a document: some body must follow it
             body = sum(len(_HAN.findall(lines[k].text)) for k in range(i + 1, min(hi, i + 30)))
             if body >= 30:
-                return i
+                # a text that opens with its 主送机关 (the title printed elsewhere, as on many
+                # web pages) starts there: the title found further down is what it issues
+                first = next((k for k in range(lo, i) if _addressee_like(lines[k].text)), None)
+                return first if first is not None else i
     numbered = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条|"
                              r"[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d{1,2}\s*[.．、]\s*\p{Han})")
     hits = [i for i in range(lo, hi) if numbered.match(lines[i].text)]
@@ -963,8 +974,10 @@ def segment(text: Text) -> Segmentation:
             idx = _find_title(lines, s, entry.title_zh, body_lo, body_hi)
         if idx is None or idx in starts:
             warnings.append(Warning("toc-unmatched",
-                                    f"contents entry not found in the text: {entry.title_zh}",
-                                    page=entry.page, span=entry.span,
+                                    f"contents entry (page {entry.page}) not found in the text: "
+                                    f"{entry.title_zh}",
+                                    page=text.page(entry.span[0]) if entry.span else None,
+                                    span=entry.span,
                                     page_index=text.page_index(entry.span[0]) if entry.span else None))
             continue
         starts[idx] = ti
@@ -1023,19 +1036,25 @@ def lines_index_before(lines: list[Ln], offset: int) -> int:
 
 
 def outline(text: Text, seg: Optional[Segmentation] = None) -> list[dict]:
-    """A quick look at how a text splits (for a CLI ``segment``/``toc`` command): one row per
-    document with its first line, 文号 if printed, span and pages."""
+    """A quick look at how a text splits, for a CLI ``segment``/``toc`` command: one row per
+    document with its title, 文号, date, pages and span (the document stage's fields, without
+    clauses)."""
+    from .document import build_document
+
     seg = seg if seg is not None else segment(text)
     rows = []
     for d in seg.documents:
-        lines = lines_of(text.text, *d.span)
-        nums = [n for n, _ in find_doc_numbers(text.text, *d.span)]
+        doc = build_document(text, d, seg)
         rows.append({
-            "first_line": lines[0].stripped if lines else "",
-            "doc_number": nums[0] if nums else None,
+            "title": doc.title,
+            "doc_number": doc.doc_number,
+            "doc_type": doc.doc_type,
+            "issuer": doc.issuer,
+            "date": doc.date,
+            "page_start": doc.page_start,
+            "page_end": doc.page_end,
             "span": list(d.span),
-            "page": text.page(d.span[0]),
             "toc_index": d.toc_index,
-            "category_zh": d.category_zh,
+            "warnings": [w.code for w in doc.warnings],
         })
     return rows

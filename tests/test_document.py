@@ -249,3 +249,60 @@ def test_number_printed_only_after_the_date():
     assert d.doc_number_parts == {"prefix": "渝府办发", "year": 2022, "serial": 81}
     assert d.date == "2022-07-16" and not d.warnings
     assert "渝府办发〔2022〕81号" not in quote(text, d.body_spans[-1])
+
+
+def test_regulation_with_headnote_and_no_signature():
+    """A 规章 printed without its 令: title, then a 题注 giving date, issuer and 令 number."""
+    text, (d,) = build(read("bj_guizhang_307_dizhen_yujing-excerpt.txt"))
+    assert d.title == "北京市地震预警管理办法" and d.doc_type == "办法"
+    assert d.doc_number == "北京市人民政府令第307号"
+    assert d.doc_number_parts == {"prefix": "北京市人民政府令", "year": None, "serial": 307}
+    assert d.issuers == ["北京市人民政府"] and d.date == "2022-12-23"
+    assert not d.warnings
+    assert quote(text, d.body_spans[0]).startswith("第一章 总 则")
+
+
+def test_joint_pdf_notice_with_banji_and_wrapped_lists():
+    """江建〔2026〕55号 as its PDF text layer gives it: red header whose names do not extract,
+    主送 wrapped over three lines, two issuers on one line, a 版记 after the date, an 附件说明
+    whose last item wraps, attachments under 附件 N labels."""
+    text, (d,) = build(read("gd_jiangmen_jiangjian_2026_55-excerpt.txt"))
+    assert d.doc_number == "江建〔2026〕55号"
+    assert d.title == "江门市住房和城乡建设局江门市财政局关于印发《江门市2026年度“人才房票”试行工作方案》的通知"
+    assert d.issuers == ["江门市住房和城乡建设局", "江门市财政局"]
+    assert d.date == "2026-04-24"
+    assert d.addressees[0] == "各县（市、区）人民政府"
+    assert d.addressees[1].endswith("各房地产开发企业")
+    titles = [a.title for a in d.attachments]
+    assert titles[0] == "江门市2026年度“人才房票”试行工作方案"
+    assert "2026年江门市给予政府补贴“人才房票”结算名单信息表" in titles
+    for b in d.body_spans:
+        body = quote(text, b)
+        assert "公开方式" not in body and "2026年4月24日印发" not in body and "附件：1." not in body
+    plan = d.attachments[0]
+    assert quote(text, plan.body_span).startswith("为助力“百万英才汇南粤”行动计划")
+
+
+def test_joint_issuers_split_only_between_organs():
+    from gazette_parser.segment import split_issuers
+
+    assert split_issuers("广州市卫生健康委员会            广州市财政局") == ["广州市卫生健康委员会", "广州市财政局"]
+    assert split_issuers("江门市住房和城乡建设局江门市财政局") == ["江门市住房和城乡建设局", "江门市财政局"]
+    assert split_issuers("中共重庆市委办公厅重庆市人民政府办公厅") == ["中共重庆市委办公厅", "重庆市人民政府办公厅"]
+    for one in ("重庆市人民政府办公厅", "国 务 院", "国家税务总局重庆市税务局", "广州市人力资源和社会保障局"):
+        assert split_issuers(one) == [one.replace(" ", "")]
+
+
+@pytest.mark.parametrize("name,number,date", [
+    ("gwy_guoling_707.html", "中华人民共和国国务院令第707号", "2018-12-18"),
+    ("bj_jingzhengfa_2023_14.html", "京政发〔2023〕14号", "2023-05-21"),
+])
+def test_real_web_pages_through_the_public_api(name, number, date):
+    """The published web pages themselves (read by the HTML reader): one document each."""
+    from .conftest import DATA
+
+    issue = gazette_parser.parse(DATA / name)
+    assert len(issue.documents) == 1
+    d = issue.documents[0]
+    assert (d.doc_number, d.date) == (number, date)
+    assert d.issuers and d.title and d.attachments

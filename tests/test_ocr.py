@@ -168,10 +168,11 @@ def test_scanned_pdf_without_tesseract_says_needs_ocr(no_tesseract):
 def test_render_resolution():
     """Typeset A4 pages render at the dpi; a scan declaring 1 px = 1 pt is not blown up beyond
     max_upscale times its own resolution."""
-    image, scale = ocr._render(BJ_PDF.read_bytes(), 1, 300)
-    assert scale == pytest.approx(300 / 72)
+    image, scale, scan = ocr._render(BJ_PDF.read_bytes(), 1, 300)
+    assert scale == pytest.approx(300 / 72) and not scan
     assert image.mode == "L" and image.width == pytest.approx(595.276 * 300 / 72, abs=2)
-    image, scale = ocr._render(BD_PDF.read_bytes(), 2, 300)
+    image, scale, scan = ocr._render(BD_PDF.read_bytes(), 2, 300)
+    assert scan
     cap = load_grammar("ocr.toml")["render"]["max_upscale"]
     assert scale <= cap + 1e-9
     assert image.height <= 1712 * cap + 1

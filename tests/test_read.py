@@ -284,3 +284,35 @@ def test_html_title_not_duplicated_and_page_furniture_dropped():
 
 def test_spaces_in_pdf_lines():
     assert squeeze_spaces("书 量 1.05 册 ， 公 共 数 字 文 化") == "书量1.05册，公共数字文化"
+
+
+# ---------------------------------------------------------------------------------------------
+# acceptance: the issue as PDF parses to what the text gives, with page numbers
+
+
+def _structure(issue):
+    from gazette_parser.model import walk
+
+    out = []
+    for d in issue.documents:
+        out.append(("doc", d.title, d.doc_number, d.date))
+        for c in walk(d.clauses):
+            out.append(("clause", c.label, c.level, c.heading, c.text))
+            out.extend(("unit", u.canonical) for u in c.lead_units + c.responsible_units)
+            out.extend(("target", t.text, str(t.value), t.unit) for t in c.targets)
+    return out
+
+
+def test_pdf_parses_to_the_same_documents_clauses_units_targets():
+    import gazette_parser
+    from gazette_parser.model import walk
+
+    from_txt = gazette_parser.parse(CQ_TXT)
+    from_pdf = gazette_parser.parse(CQ_PDF, backend="pdfium", ocr="never")
+    assert _structure(from_pdf) == _structure(from_txt)
+    assert from_pdf.documents and any(d.clauses for d in from_pdf.documents)
+    # …and the PDF knows its pages: printed numbers from the footers, physical ones from the file
+    pages = [(c.page, c.page_index) for d in from_pdf.documents for c in walk(d.clauses)]
+    assert all(p is not None and 1 <= p <= 38 and i == p + 3 for p, i in pages), pages[:5]
+    assert pages == sorted(pages)
+    assert len({p for p, _ in pages}) >= 20

@@ -6,7 +6,6 @@ hands it over) so they exercise this stage alone; a few run the whole pipeline.
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -138,7 +137,7 @@ def test_toc_entry_without_document_is_a_warning():
     seg = segment(text)
     assert len(seg.documents) == 1
     w = [w for w in seg.warnings if w.code == "toc-unmatched"]
-    assert len(w) == 1 and w[0].page == 26
+    assert len(w) == 1 and "page 26" in w[0].message
     assert "加强财政金融联动" in text.text[w[0].span[0]:w[0].span[1]]
 
 
@@ -198,7 +197,7 @@ def test_text_without_a_document_gives_none(raw):
 
 @pytest.mark.parametrize("data", [
     b"",
-    os.urandom(0) + bytes(range(256)) * 8,
+    bytes(range(256)) * 8,
     "今天天气很好，我们去公园散步。\n".encode("utf-8"),
 ])
 def test_pipeline_raises_clean_parse_error(data):
@@ -250,7 +249,8 @@ def test_outline_for_the_cli(cq):
     text, seg = cq
     rows = outline(text, seg)
     assert [r["doc_number"] for r in rows] == ["渝府发〔2022〕31号", "渝府办发〔2022〕81号"]
-    assert rows[0]["first_line"].startswith("重庆市人民政府")
+    assert [r["date"] for r in rows] == ["2022-06-25", "2022-07-16"]
+    assert rows[0]["title"].startswith("重庆市人民政府关于印发") and rows[0]["warnings"] == []
 
 
 def test_segment_is_deterministic(cq):
@@ -296,3 +296,33 @@ def test_contents_printed_as_a_table():
     assert [e.category_zh for e in seg.toc] == ["市政府文件", "市政府办公厅文件"]
     assert all(e.title_en for e in seg.toc)
     assert [d.toc_index for d in seg.documents] == [0, 1] and not seg.warnings
+
+
+def test_any_text_segments_without_error():
+    """Property: shuffled real lines (heads, signatures, contents entries, body) never make the
+    stages raise, and every span stays inside the text and in order."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gazette_parser.document import build_document
+
+    pool = [ln for ln in (read("cq")[:4000] + read("gwy_guoling_707.txt")[:3000]
+                          + read("gz_suiweihan_2023_1930.txt")[:3000]).splitlines() if ln.strip()]
+    pool += ["", "目 录", "【市政府文件】", "…… (3)", "第12号", "附件：1.", "2022年2月30日", "（",
+             "主管单位：某", "〔2022〕", "令"]
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(pool), max_size=40))
+    def check(chosen):
+        text = as_text("\n".join(chosen))
+        seg = segment(text)
+        n = len(text.text)
+        prev = 0
+        for d in seg.documents:
+            assert prev <= d.span[0] < d.span[1] <= n
+            prev = d.span[1]
+            doc = build_document(text, d, seg)
+            for a, b in doc.body_spans + [doc.span]:
+                assert 0 <= a < b <= n
+
+    check()

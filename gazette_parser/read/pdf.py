@@ -357,9 +357,34 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
         x0, x1 = min(l0, l1), max(r0, r1)
         if x0 > w + 1 or x1 < -1:
             continue  # outside the page (printers' marks)
-        out.append(Line(text=body.strip(), x0=round(x0, 2), x1=round(x1, 2), top=round(h - max(t0, t1), 2),
+        line_text = body[s:e]
+        if " " in line_text:
+            line_text = _pdfium_wide_gaps(tp, line_text, i, size, units)
+        out.append(Line(text=line_text, x0=round(x0, 2), x1=round(x1, 2), top=round(h - max(t0, t1), 2),
                         bottom=round(h - min(b0, b1), 2), size=round(size, 1) or None))
     return out
+
+
+_SPACE_RUN = re.compile(r" +")
+
+
+def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
+    """Mark a gap of 1.5 em or more with two spaces (joint issuers side by side), as pdfplumber does."""
+    out = []
+    pos = 0
+    for m in _SPACE_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        out.append(text[pos:a])
+        pos = b
+        try:
+            left = tp.get_charbox(i + units(text[:a]) - 1, loose=True)
+            right = tp.get_charbox(i + units(text[:b]), loose=True)
+            wide = right[0] - left[2] >= 1.5 * max(size, 1.0)
+        except Exception:
+            wide = False
+        out.append("  " if wide else " ")
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _pdfium_split(tp, raw, body: str, i: int, w: float, h: float) -> list[Line]:
