@@ -350,8 +350,11 @@ def run_local(tasks: list[dict], jobs: int, timeout: Optional[float], max_memory
     try:
         while queue or any(w.task is not None for w in workers):
             now = time.monotonic()
-            for w in workers:
+            for i, w in enumerate(workers):
                 if w.task is None and queue:
+                    if not w.process.is_alive():  # died between tasks (OOM killer, …): replace it
+                        w.stop(kill=True)
+                        w = workers[i] = _Worker(ctx, fn, max_memory_mb)
                     w.task = queue.popleft()
                     w.deadline = now + timeout if timeout else None
                     try:

@@ -117,7 +117,12 @@ class Text:
         p = self.source_map.page_at(offset)
         if p is None:
             return None
-        return p.printed if p.printed is not None else p.index
+        if p.printed is not None:
+            return p.printed
+        # A text or web page without page breaks has no page to speak of.
+        if self.info.format != "pdf" and self.info.pages <= 1:
+            return None
+        return p.index
 
     def page_index(self, offset: int) -> Optional[int]:
         p = self.source_map.page_at(offset)

@@ -501,13 +501,21 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfp
                 why += f" — to OCR it, {_OCR_HINT}"
             warnings.append(Warning(code="needs-ocr", page_index=index, message=why))
         pages.append(Page(index=index, lines=tuple(lines), width=w, height=h, needs_ocr=reason))
+    if ocr == "always" and ocr_ready is False:
+        warnings.insert(0, Warning(code="ocr-unavailable", message=f"--ocr always, but OCR is not available: {_OCR_HINT}"))
     if not pages:
         raise ReadError("PDF has no pages", file=path)
     if not any(p.lines for p in pages):
         bad = tuple(p.index for p in pages if p.needs_ocr)
         if bad:
-            kinds = sorted({p.needs_ocr for p in pages if p.needs_ocr})
-            raise NeedsOCR(f"no usable text layer ({', '.join(kinds)}); {_OCR_HINT}", file=path, pages=bad)
+            kinds = ", ".join(sorted({p.needs_ocr for p in pages if p.needs_ocr}))
+            if ocr == "never":
+                how = "OCR is off (--ocr never); run with --ocr auto to read it"
+            elif ocr_ready:
+                how = "OCR found no text either"
+            else:
+                how = _OCR_HINT
+            raise NeedsOCR(f"no usable text layer ({kinds}); {how}", file=path, pages=bad)
         raise NeedsOCR("no text on any page", file=path, pages=tuple(p.index for p in pages))
     info = SourceInfo(path=path, format="pdf", sha256=sha256, size=len(data), pages=len(pages), backend=backend)
     return Source(info=info, pages=tuple(pages), warnings=tuple(warnings))
