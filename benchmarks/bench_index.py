@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gazette_parser  # noqa: E402
-from gazette_parser.index import insert_issue, open_index, stats  # noqa: E402
+from gazette_parser.index import load_issues, open_index, stats  # noqa: E402
 from gazette_parser.query import Query, run_query  # noqa: E402
 
 PREFIXES = ["渝府发", "渝府办发", "渝府办", "渝府令", "渝府函", "京政发", "京政办发", "穗府办规"]
@@ -83,11 +83,8 @@ def main() -> None:
         db.unlink()
     con = open_index(db)
     t0 = time.perf_counter()
-    for data in generate(template, args.issues):
-        with con:
-            insert_issue(con, data, data["source"]["path"])
-    with con:
-        con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+    ok, failed = load_issues(con, ((d["source"]["path"], lambda d=d: d) for d in generate(template, args.issues)))
+    assert (ok, failed) == (args.issues, 0)
     build = time.perf_counter() - t0
     counts = stats(con)
     con.close()

@@ -173,11 +173,16 @@ _SETUP: dict = {}
 
 
 def _registry(grammar_dir: Optional[str], units_file: Optional[str]):
+    from . import resources
+
+    wanted = Path(grammar_dir) if grammar_dir else None
+    if getattr(resources, "_override_dir", None) != wanted:
+        resources.set_grammar_dir(grammar_dir)
+        _SETUP.clear()
     key = (grammar_dir, units_file)
     if key not in _SETUP:
-        from . import resources, units
+        from . import units
 
-        resources.set_grammar_dir(grammar_dir)
         loader = getattr(units, "load_registry", None)
         _SETUP.clear()
         _SETUP[key] = loader(units_file) if (units_file and loader) else None
@@ -740,7 +745,7 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
         elif opts.executor == "dask":
             results = run_dask(tasks, opts.scheduler, timeout)
         else:
-            jobs = opts.jobs or os.cpu_count() or 1
+            jobs = opts.jobs or _cores()
             results = run_local(tasks, jobs, timeout, opts.max_memory_mb or None)
 
         # 3. run, recording each result as it arrives
@@ -774,6 +779,14 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
         manifest.close()
         lock.release()
     return summary
+
+
+def _cores() -> int:
+    """The cores this process may use (its CPU affinity), else the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _progress(total: int, enabled: Optional[bool]):

@@ -75,6 +75,10 @@ def _basic_map() -> dict[int, str]:
         m[0xFF21 + i] = chr(0x41 + i)
         m[0xFF41 + i] = chr(0x61 + i)
     m[0xFF05] = "%"
+    for o in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):  # control characters
+        m[o] = " " if o == 0x09 else ""
+    for o in range(0xD800, 0xE000):  # lone surrogates (from bad decoding) cannot be written out
+        m[o] = ""
     m[0x00A0] = " "
     m[0xFEFF] = ""
     m[0x200B] = ""
@@ -169,6 +173,7 @@ class _Rules:
     document_code: re.Pattern
     starts: tuple[re.Pattern, ...]
     alone: tuple[re.Pattern, ...]
+    docno: re.Pattern
     terminal: str
     closing: str
     body_marks: str
@@ -186,6 +191,7 @@ def _rules_cached(_key: int) -> _Rules:
         document_code=re.compile(c["document_code"]),
         starts=tuple(re.compile(x) for x in par["starts"]),
         alone=tuple(re.compile(x) for x in par.get("alone", [])),
+        docno=re.compile(c["docno"]),
         terminal=par["terminal"],
         closing=par["closing"],
         body_marks=par["body_marks"],
@@ -230,6 +236,7 @@ class _L:
     block: int = 0  # 0 full width, 1 left column, 2 right column
     left: Optional[float] = None  # block's left edge
     right: Optional[float] = None  # block's right edge
+    noisy: bool = False  # geometry estimated by OCR: sizes vary from line to line
 
     @property
     def geo(self) -> bool:
@@ -352,16 +359,19 @@ def _continues_geo(prev: _L, cur: _L, rules: _Rules, body: Optional[float]) -> b
     """PDF lines: is ``cur`` the rest of ``prev``'s paragraph?"""
     ps, cs = prev.size or 0.0, cur.size or 0.0
     size = max(ps, cs) or 12.0
-    if abs(ps - cs) > 0.15 * size:
+    if abs(ps - cs) > (0.35 if (prev.noisy or cur.noisy) else 0.15) * size:
         return False
+    if body and (ps >= 1.25 * body) != (cs >= 1.25 * body):
+        return False  # a title (large) and body text (normal size) are never one paragraph
     same_flow = prev.page_pos == cur.page_pos and prev.block == cur.block
     if same_flow:
         pitch = cur.top - prev.top
         if pitch <= 0 or pitch > 2.6 * size:
             return False
         # a title set in a large size over several centred lines
-        if (body and size >= 1.25 * body and _centered(prev) and _centered(cur)
-                and pitch <= 2.2 * size and not _ends_sentence(prev.text, rules)):
+        if (body and min(ps, cs) >= 1.25 * body and _centered(prev) and _centered(cur)
+                and pitch <= 2.2 * size and not _ends_sentence(prev.text, rules)
+                and not rules.docno.search(prev.text) and not rules.docno.search(cur.text)):
             return True
     if not _reaches_right(prev):
         return False
@@ -399,7 +409,8 @@ def _page_lines(page: Page, pos: int, gb: bool) -> list[_L]:
         t = normalize_chars(ln.text, gb)
         if not t.strip():
             continue
-        out.append(_L(text=t.strip(), page_pos=pos, x0=ln.x0, x1=ln.x1, top=ln.top, size=ln.size))
+        out.append(_L(text=t.strip(), page_pos=pos, x0=ln.x0, x1=ln.x1, top=ln.top, size=ln.size,
+                      noisy=page.source == "ocr"))
     return out
 
 

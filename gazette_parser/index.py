@@ -215,12 +215,11 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
     except sqlite3.DatabaseError as e:
         raise IndexFailure(f"{p} is not a gazette-parser index ({e})") from None
     if not tables and not readonly:
-        try:
-            with con:
-                con.executescript(SCHEMA)
-                con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
-                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-                con.execute("INSERT INTO meta VALUES ('sqlite_version', ?)", (sqlite3.sqlite_version,))
+        meta = "".join(f"INSERT INTO meta VALUES ('{k}', '{v}');\n" for k, v in (
+            ("application", APPLICATION), ("schema_version", SCHEMA_VERSION),
+            ("sqlite_version", sqlite3.sqlite_version)))
+        try:  # one transaction: a killed run leaves no half-made schema
+            con.executescript("BEGIN;\n" + SCHEMA + meta + "COMMIT;\n")
         except sqlite3.OperationalError as e:
             raise IndexFailure(f"{p}: cannot create the index: {e}") from None
         _load_aliases(con, None)
@@ -437,34 +436,67 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
     return out
 
 
+def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[], dict]]], *,
+                on_error: Optional[Callable[[str], None]] = None, commit_every: int = 100) -> tuple[int, int]:
+    """Insert each ``(label, load)``: ``load()`` gives an issue's JSON form or raises IndexFailure.
+
+    Every issue goes in under its own savepoint, so a bad one is rolled back alone and reported
+    through ``on_error``; commits come every ``commit_every`` issues (an interrupted run keeps
+    what was committed, and indexing again is idempotent). Returns (indexed, failed).
+    """
+    ok = failed = since = 0
+    saved = con.isolation_level
+    con.commit()
+    con.isolation_level = None  # explicit transactions below
+    try:
+        con.execute("BEGIN")
+        for label, load in items:
+            try:
+                data = load()
+                con.execute("SAVEPOINT issue")
+                try:
+                    insert_issue(con, data, label)
+                except BaseException:
+                    con.execute("ROLLBACK TO issue")
+                    con.execute("RELEASE issue")
+                    raise
+                con.execute("RELEASE issue")
+                ok += 1
+                since += 1
+                if since >= commit_every:
+                    con.execute("COMMIT")
+                    con.execute("BEGIN")
+                    since = 0
+            except (IndexFailure, sqlite3.DatabaseError) as e:
+                failed += 1
+                if on_error:
+                    on_error(str(e) if isinstance(e, IndexFailure) else f"{label}: database error: {e}")
+        if ok > 50:  # merge the FTS b-trees after a large load: faster searches
+            con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+    finally:
+        if con.in_transaction:
+            con.execute("COMMIT")  # everything still open was released whole
+        con.isolation_level = saved
+    return ok, failed
+
+
 def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Optional[str] = None,
                 on_error: Optional[Callable[[str], None]] = None,
                 parse_kw: Optional[dict] = None) -> tuple[int, int]:
     """Load every path (JSON outputs; sources are parsed first). Returns (indexed, failed).
 
-    Each file is one transaction: a bad file is reported through ``on_error`` and skipped.
+    A bad file is reported through ``on_error`` and skipped; the others still load.
     """
     files = expand_paths(paths)
     if units_file is not None:
         _load_aliases(con, units_file)
-    ok = failed = 0
-    for f in files:
-        try:
-            if f.suffix.lower() in PARSE_SUFFIXES:
-                data = parse_to_dict(f, **(parse_kw or {}))
-            else:
-                data = load_json_file(f)
-            with con:
-                insert_issue(con, data, str(f))
-            ok += 1
-        except (IndexFailure, sqlite3.DatabaseError) as e:
-            failed += 1
-            if on_error:
-                on_error(str(e) if isinstance(e, IndexFailure) else f"{f}: database error: {e}")
-    if ok > 50:  # merge the FTS b-trees after a large load: faster searches
-        with con:
-            con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
-    return ok, failed
+
+    def loader(f: Path) -> Callable[[], dict]:
+        if f.suffix.lower() in PARSE_SUFFIXES:
+            return lambda: parse_to_dict(f, **(parse_kw or {}))
+        return lambda: load_json_file(f)
+
+    return load_issues(con, ((str(f), loader(f)) for f in files), on_error=on_error)
 
 
 def stats(con: sqlite3.Connection) -> dict[str, int]:

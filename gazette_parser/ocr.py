@@ -3,17 +3,22 @@
 The PDF reader calls :func:`ocr_page` (or :func:`ocr_pages` for several pages) when a page is
 flagged as scanned or garbled and ``--ocr`` is ``auto``/``always`` and :func:`available` is true.
 
-How a page is recognised:
+How a page is recognised (every number below is a setting in ``grammars/ocr.toml``):
 
 1. render it with pypdfium2 in grey at ``dpi`` (300 by default). Pages larger than A4 (scans often
    declare 1 px = 1 pt) get A4's pixel budget, and image-only pages are never rendered beyond
    ``max_upscale`` times the scan's own resolution;
-2. binarise at ``min(threshold_max, background - background_margin)``: light watermarks drop out;
-3. run Tesseract (``pytesseract.image_to_data``) once on the page, group words into lines;
-4. re-recognise, one by one, the few lines that read badly (low confidence, or Latin noise on a
-   Chinese page) with the variants in ``grammars/ocr.toml`` and keep the best reading;
-5. drop rule/noise lines, join words (no spaces between CJK characters) and apply the repairs of
-   ``grammars/ocr.toml`` (〔〕 in 文号, 一、 and （一） markers, full-width punctuation, ...).
+2. clean the image: everything lighter than ``min(threshold_max, background - background_margin)``
+   goes white (light watermarks drop out), ink goes black (typeset pages) or keeps its grey (scans),
+   and long straight rules (table borders, the red rule under a 文号) are erased;
+3. run Tesseract (``pytesseract.image_to_data``) once on the page as one block (psm 6), or with
+   its layout analysis (psm 3) when the page is set in columns; a page that reads very badly is
+   checked for orientation (OSD) and read again upright;
+4. re-recognise the lines that read badly (low confidence, or Latin noise on a Chinese page) with
+   a few variants (Chinese only, widened for condensed 红头 fonts, darker threshold for seals),
+   all bad lines stacked in one image per variant, and keep each line's best reading;
+5. drop rule/noise lines, join words (no spaces between CJK characters) and apply the repairs
+   (〔〕 in 文号, 一、 and （一） markers, full-width punctuation, dates, page footers ...).
 
 Lines carry geometry in PDF points (origin top-left, like pdfplumber). The page confidence is the
 mean Tesseract word confidence (0-100) of the lines kept. Everything is deterministic: Tesseract is
@@ -65,28 +70,37 @@ def _pytesseract():
 
 
 @functools.lru_cache(maxsize=None)
-def _available(cmd: str) -> bool:
+def _languages(cmd: str) -> tuple[str, ...]:
+    """The traineddata installed for the tesseract binary ``cmd`` (empty when it does not run)."""
     pt = _pytesseract()
     if pt is None:
-        return False
+        return ()
     if not (shutil.which(cmd) or (os.path.isfile(cmd) and os.access(cmd, os.X_OK))):
-        return False
+        return ()
     try:
-        langs = pt.get_languages(config="")
+        return tuple(sorted(pt.get_languages(config="")))
     except Exception:  # binary broken, not runnable, ...: OCR is simply not available
-        return False
-    return "chi_sim" in langs
+        return ()
+
+
+def _cmd() -> str:
+    pt = _pytesseract()
+    return "" if pt is None else str(pt.pytesseract.tesseract_cmd)
 
 
 def available() -> bool:
     """True when the tesseract binary runs and has the chi_sim model (checked once per binary)."""
-    pt = _pytesseract()
-    if pt is None:
-        return False
-    return _available(str(pt.pytesseract.tesseract_cmd))
+    return "chi_sim" in _languages(_cmd())
 
 
-available.cache_clear = _available.cache_clear  # type: ignore[attr-defined]
+def usable_lang(lang: str) -> str:
+    """``lang`` without the models that are not installed ("chi_sim+eng" → "chi_sim" when English
+    is missing); "" when none is."""
+    have = set(_languages(_cmd()))
+    return "+".join(part for part in lang.split("+") if part in have)
+
+
+available.cache_clear = _languages.cache_clear  # type: ignore[attr-defined]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -299,8 +313,8 @@ def _tesseract_env() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
-def _image_to_lines(image, lang: str, psm: int, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0) -> list[_OcrLine]:
-    """Tesseract on an image; words grouped by its lines, boxes mapped back by offset/stretch."""
+def _image_to_lines(image, lang: str, psm: int) -> list[_OcrLine]:
+    """Tesseract on an image: its words (with confidence and box, in image pixels) by line."""
     pt = _pytesseract()
     _tesseract_env()
     try:
@@ -326,10 +340,10 @@ def _image_to_lines(image, lang: str, psm: int, dx: float = 0.0, dy: float = 0.0
         word = _Word(
             text=text,
             conf=conf,
-            left=dx + data["left"][i] / sx,
-            top=dy + data["top"][i],
-            width=data["width"][i] / sx,
-            height=data["height"][i],
+            left=float(data["left"][i]),
+            top=float(data["top"][i]),
+            width=float(data["width"][i]),
+            height=float(data["height"][i]),
         )
         lines.setdefault(key, _OcrLine([])).words.append(word)
     return list(lines.values())
@@ -381,63 +395,188 @@ def _score(lines: Sequence[_OcrLine], chinese: bool) -> float:
     return total
 
 
-def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[_OcrLine]:
-    """Re-recognise bad lines (cropped alone) with each variant of grammars/ocr.toml; the reading
-    with the best score (see _score) wins, the first reading included."""
-    left = min(ln.left for ln in group)
-    right = max(ln.right for ln in group)
-    top = min(ln.top for ln in group)
-    bottom = max(ln.bottom for ln in group)
-    height = min(ln.bottom - ln.top for ln in group)
-    pad = max(4.0, 0.35 * height)
+def _crop_box(line: _OcrLine, width: int, height: int) -> Optional[tuple[int, int, int, int]]:
+    pad = max(4.0, 0.35 * (line.bottom - line.top))
     box = (
-        max(0, int(left - pad)),
-        max(0, int(top - pad)),
-        min(binary.width, int(right + pad) + 1),
-        min(binary.height, int(bottom + pad) + 1),
+        max(0, int(line.left - pad)),
+        max(0, int(line.top - pad)),
+        min(width, int(line.right + pad) + 1),
+        min(height, int(line.bottom + pad) + 1),
     )
     if box[2] - box[0] < 4 or box[3] - box[1] < 4:
-        return group
-    best, best_score = group, _score(group, chinese)
+        return None
+    return box
+
+
+def _variant_crop(variant: dict, grey, binary, mask, box):
+    threshold = variant.get("threshold")
+    if variant.get("mask"):
+        return mask.crop(box)
+    if threshold is None:
+        return binary.crop(box)
+    return grey.crop(box).point([0 if v <= threshold else 255 for v in range(256)])
+
+
+def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[list[_OcrLine]]:
+    """Re-recognise bad lines with each variant of grammars/ocr.toml; for each line the reading
+    with the best score (see _score) wins, the first reading included.
+
+    All bad lines of a page go to Tesseract in one image per variant: each is cropped, scaled to
+    ``retry_height`` pixels and stacked below the previous one with a blank gap (one process
+    start per variant instead of one per line)."""
+    from PIL import Image
+
+    boxes = [_crop_box(ln, binary.width, binary.height) for ln in group]
+    best = [[ln] for ln in group]
+    best_score = [_score([ln], chinese) for ln in group]
+    todo = [i for i, box in enumerate(boxes) if box is not None]
+    if not todo:
+        return best
+    target = float(cfg["retry_height"])
+    margin = int(target // 2)
     for variant in cfg["retry"]:
         v_lang = variant.get("lang") or lang
         if not set(v_lang.split("+")) <= set(lang.split("+")):
             continue  # never add a language the caller did not ask for
-        threshold = variant.get("threshold")
-        if variant.get("mask"):
-            crop = mask.crop(box)
-        elif threshold is None:
-            crop = binary.crop(box)
-        else:
-            crop = grey.crop(box).point([0 if v <= threshold else 255 for v in range(256)])
         stretch = float(variant.get("stretch", 1.0))
-        if stretch != 1.0:
-            crop = crop.resize((max(1, int(crop.width * stretch)), crop.height))
-        psm = 7 if len(group) == 1 else 6
+        placed = []  # (index into group, top in the stack, height in the stack, scale factor)
+        parts = []
+        y = margin
+        for i in todo:
+            crop = _variant_crop(variant, grey, binary, mask, boxes[i])
+            f = min(2.0, max(0.2, target / max(1.0, _size(group[i]))))
+            crop = crop.resize((max(1, int(crop.width * f * stretch)), max(1, int(crop.height * f))))
+            parts.append((crop, y))
+            placed.append((i, y, crop.height, f))
+            y += crop.height + int(target)
+        canvas = Image.new("L", (max(c.width for c, _ in parts) + 2 * margin, y), 255)
+        for crop, top in parts:
+            canvas.paste(crop, (margin, top))
         try:
-            found = _merge_rows(_image_to_lines(crop, v_lang, psm, dx=box[0], dy=box[1], sx=stretch))
-        except ReadError:  # tesseract can crash on an odd crop: keep the reading we have
+            found = _image_to_lines(canvas, v_lang, 6)
+        except ReadError:  # tesseract can crash on an odd image: keep the readings we have
             continue
-        score = _score(found, chinese)
-        if found and score > best_score:
-            best, best_score = found, score
+        per: dict[int, list[_OcrLine]] = {}
+        for stacked in found:
+            pieces: dict[int, _OcrLine] = {}
+            for w in stacked.words:
+                cy = w.top + w.height / 2
+                k = min(
+                    range(len(placed)),
+                    key=lambda n: 0.0 if placed[n][1] <= cy < placed[n][1] + placed[n][2]
+                    else min(abs(cy - placed[n][1]), abs(cy - placed[n][1] - placed[n][2])),
+                )
+                i, top, _, f = placed[k]
+                box = boxes[i]
+                word = _Word(
+                    w.text,
+                    w.conf,
+                    left=box[0] + (w.left - margin) / (f * stretch),
+                    top=box[1] + (w.top - top) / f,
+                    width=w.width / (f * stretch),
+                    height=w.height / f,
+                )
+                pieces.setdefault(i, _OcrLine([])).words.append(word)
+            for i, piece in pieces.items():
+                per.setdefault(i, []).append(piece)
+        for i, lines_i in per.items():
+            for ln in lines_i:
+                ln.words.sort(key=lambda w: w.left)
+            lines_i = _merge_rows(lines_i)
+            score = _score(lines_i, chinese)
+            if score > best_score[i]:
+                best[i], best_score[i] = lines_i, score
     return best
 
 
-def _recognise(grey, lang: str, scan: bool = False) -> list[_OcrLine]:
+def _multi_column(mask, cfg: dict) -> bool:
+    """Does the page set its text in columns? Cut into horizontal bands; a band is split when
+    its widest blank vertical run in the ``middle`` of the page is at least ``gutter`` of the page
+    width with at least ``side_ink`` of the band's ink on each side. The page is in columns when
+    at least ``min_bands`` split bands (and ``share`` of the inked ones) agree on where the gutter
+    is (within ``align`` of the width). Full-width titles spoil only their own band; letter-spaced
+    lines and signature blocks leave gaps that do not line up."""
+    from PIL import Image
+
+    width, height = mask.size
+    bands = int(cfg["bands"])
+    need = max(1, int(cfg["gutter"] * width))
+    lo, hi = int(width * cfg["middle"][0]), int(width * cfg["middle"][1])
+    inked = 0
+    centres: list[int] = []
+    for b in range(bands):
+        band = mask.crop((0, b * height // bands, width, (b + 1) * height // bands))
+        rows = band.height
+        ink = [(255 - v) * rows / 255.0 for v in band.resize((width, 1), Image.Resampling.BOX).tobytes()]
+        total = sum(ink)
+        if total < rows:  # (almost) blank band
+            continue
+        inked += 1
+        tolerance = max(2.0, cfg["gutter_ink"] * rows)
+        best = None  # (length, centre)
+        run = 0
+        for x in range(lo, hi + 1):
+            if x < hi and ink[x] <= tolerance:
+                run += 1
+                continue
+            if run >= need:
+                centre = x - (run + 1) // 2
+                left = sum(ink[:centre])
+                if cfg["side_ink"] * total <= left <= (1 - cfg["side_ink"]) * total:
+                    if best is None or run > best[0]:
+                        best = (run, centre)
+            run = 0
+        if best is not None:
+            centres.append(best[1])
+    if not centres:
+        return False
+    centres.sort()
+    median = centres[len(centres) // 2]
+    agree = sum(1 for c in centres if abs(c - median) <= cfg["align"] * width)
+    return agree >= cfg["min_bands"] and agree >= cfg["share"] * inked
+
+
+def _orientation(mask, cfg: dict) -> int:
+    """Degrees (clockwise) the page must turn to stand upright, by Tesseract's OSD; 0 when unsure
+    or when OSD is not installed."""
+    pt = _pytesseract()
+    _tesseract_env()
+    try:
+        osd = pt.image_to_osd(mask, config="--psm 0", output_type=pt.Output.DICT)
+    except Exception:  # no osd.traineddata, too little text, ...: leave the page as it is
+        return 0
+    rotate = int(osd.get("rotate", 0) or 0)
+    if rotate not in (90, 180, 270) or float(osd.get("orientation_conf", 0) or 0) < cfg["min_confidence"]:
+        return 0
+    return rotate
+
+
+def _mean_conf(lines: Sequence[_OcrLine]) -> float:
+    words = [w.conf for line in lines for w in line.words]
+    return sum(words) / len(words) if words else 0.0
+
+
+def _recognise(grey, lang: str, scan: bool = False, upright: bool = False) -> list[_OcrLine]:
     cfg = _config()["tesseract"]
     binary, mask = _binarise(grey, scan)
-    lines = _merge_rows(_image_to_lines(binary, lang, int(cfg["psm"])))
+    psm = int(cfg["psm"])
+    layout = _config().get("columns", {})
+    if layout.get("psm") and _multi_column(mask, layout):
+        psm = int(layout["psm"])  # Tesseract's own layout analysis keeps the columns apart
+    lines = _merge_rows(_image_to_lines(binary, lang, psm))
+    turn = _config().get("orientation", {})
+    if not upright and lines and turn.get("below") and _mean_conf(lines) < turn["below"]:
+        rotate = _orientation(mask, turn)
+        if rotate:  # a scan lying on its side or upside down: read it upright
+            return _recognise(grey.rotate(-rotate, expand=True, fillcolor=255), lang, scan, upright=True)
     chinese = _is_chinese_page(lines)
-    bad = [_needs_retry(line, chinese, cfg) for line in lines]
+    retry = [i for i, line in enumerate(lines) if _needs_retry(line, chinese, cfg)]
+    retry = retry[: cfg["retry_max_lines"]]
+    readings = _retry(grey, binary, mask, [lines[i] for i in retry], lang, chinese, cfg) if retry else []
+    better = dict(zip(retry, readings))
     out: list[_OcrLine] = []
-    retried = 0
-    for line, is_bad in zip(lines, bad):
-        if is_bad and retried < cfg["retry_max_lines"]:
-            retried += 1
-            out.extend(_retry(grey, binary, mask, [line], lang, chinese, cfg))
-        else:
-            out.append(line)
+    for i, line in enumerate(lines):
+        out.extend(better.get(i, [line]))
     return out
 
 
@@ -506,6 +645,10 @@ def ocr_page(
     """
     if not available():
         raise NeedsOCR("OCR needed but Tesseract is not available: " + INSTALL_HINT, pages=(page_index,))
+    wanted, lang = lang, usable_lang(lang)
+    if not lang:
+        raise NeedsOCR(f"OCR needed but no Tesseract model for {wanted!r} is installed: " + INSTALL_HINT,
+                       pages=(page_index,))
     image, scale, scan = _render(pdf_bytes, page_index, dpi)
     try:
         return ocr_image(image, scale, lang, scan)
@@ -521,21 +664,32 @@ def ocr_pages(
     jobs: int = 1,
     dpi: int = 300,
     lang: str = DEFAULT_LANG,
-) -> list[tuple[list[Line], float]]:
+    return_exceptions: bool = False,
+) -> list:
     """ocr_page for several pages, ``jobs`` at a time; results in the order of ``indices``.
 
     Tesseract runs as a separate process per page, so a thread pool gives real parallelism here
-    (pdfium rendering is serialised by a lock); ``jobs`` <= 0 means one per CPU.
+    (pdfium rendering is serialised by a lock); ``jobs`` <= 0 means one per CPU. With
+    ``return_exceptions`` a page that fails gives its exception (ReadError, NeedsOCR) in place of
+    its ``(lines, confidence)``, so the caller can warn about that page and keep the others.
     """
     indices = list(indices)
     if jobs <= 0:
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(indices) or 1))
+
+    def one(index: int):
+        try:
+            return ocr_page(pdf_bytes, index, dpi=dpi, lang=lang)
+        except (ReadError, NeedsOCR) as e:
+            if return_exceptions:
+                return e
+            raise
+
     if jobs == 1:
-        return [ocr_page(pdf_bytes, i, dpi=dpi, lang=lang) for i in indices]
+        return [one(i) for i in indices]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(ocr_page, pdf_bytes, i, dpi, lang) for i in indices]
-        return [f.result() for f in futures]
+        return list(pool.map(one, indices))
 
 
 def text_of(lines: Iterable[Line]) -> str:

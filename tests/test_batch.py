@@ -29,6 +29,7 @@ from gazette_parser.batch import (
     collect_inputs,
     read_manifest,
     run_batch,
+    run_dask,
     run_local,
 )
 from gazette_parser.cli import main
@@ -333,19 +334,35 @@ def test_dask_local_cluster_gives_identical_outputs(shelf, tmp_path, grammars):
     src, _bad = shelf
     local = run_batch([str(src)], tmp_path / "local",
                       BatchOptions(jobs=2, ocr="never", progress=False, grammar_dir=grammars))
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, host="127.0.0.1", protocol="tcp://",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, host="127.0.0.1",
+                                  protocol="tcp://", dashboard_address=None) as cluster:
         r = CliRunner().invoke(main, ["batch", str(src), "-o", str(tmp_path / "dask"), "--executor", "dask",
                                       "--scheduler", cluster.scheduler_address, "--ocr", "never",
                                       "--grammar-dir", grammars])
+        # a file past --timeout is recorded as failed and the rest go on (its thread is abandoned)
+        names = ("a", "sleep", "b")
+        for name in names:
+            (tmp_path / name).write_bytes(b"x")
+        tasks = [{"path": str(tmp_path / n), "sha256": f"{i:064x}"} for i, n in enumerate(names)]
+        timed = {Path(t["path"]).name: res for t, res in run_dask(tasks, cluster.scheduler_address, timeout=1.0,
+                                                                  fn=_dask_misbehave)}
     assert r.exit_code == 1 and "Traceback" not in r.output  # the broken PDFs fail there too
     assert (f"converted {local.converted}, skipped 0, failed {local.failed}, needs-ocr {local.needs_ocr},"
             in r.output)
+    assert timed["sleep"]["status"] == "failed" and "timed out after 1 s" in timed["sleep"]["error"]
+    assert timed["a"]["status"] == timed["b"]["status"] == "ok"
     a = {p.name: p.read_bytes() for p in _visible_outputs(tmp_path / "local")}
     b = {p.name: p.read_bytes() for p in _visible_outputs(tmp_path / "dask")}
     assert a and a == b
     strip = lambda rows: [(r["given"], r["status"], r["error"], r["outputs"]) for r in rows]  # noqa: E731
     assert strip(read_manifest(tmp_path / "local")) == strip(read_manifest(tmp_path / "dask"))
+
+
+def _dask_misbehave(task):
+    assert task["data"] == b"x"  # inputs travel as bytes
+    if task["path"].endswith("sleep"):
+        time.sleep(3)
+    return {"status": "ok", "error": None, "outputs": {}, "counts": {}, "seconds": 0.0}
 
 
 def test_manifest_is_sqlite_wal_and_refuses_foreign_db(tmp_path):
@@ -385,3 +402,27 @@ def test_format_all_writes_each_kind(tmp_path, grammars):
     again = CliRunner().invoke(main, ["batch", str(CQ_TXT), "-o", str(out), "--format", "xml",
                                       "--grammar-dir", grammars])
     assert "converted 0, skipped 1" in again.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, grammars):
+    n = 20
+    _copies(tmp_path / "in", n)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "gazette_parser", "batch", str(tmp_path / "in"), "-o", str(out),
+           "--jobs", "2", "--no-progress", "--grammar-dir", grammars]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _check_no_partial(out) == 0:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stdout + stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    done_before = {r["path"] for r in read_manifest(out) if r["status"] == "ok"}
+    assert 0 < len(done_before) < n
+    s = run_batch([str(tmp_path / "in")], out, BatchOptions(jobs=2, progress=False, grammar_dir=grammars))
+    assert s.converted + s.skipped == n and s.skipped >= len(done_before) and s.failed == 0
+    assert len(read_manifest(out)) == n and not list(out.glob(".*.tmp"))

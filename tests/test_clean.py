@@ -45,7 +45,8 @@ def test_one_paragraph_per_line_and_spans_quote_the_text():
     t = _cq()
     assert t.text.endswith("\n") and "\n\n" not in t.text
     assert t.source_map.starts[0].offset == 0
-    assert t.page(0) == 1 and t.page_index(len(t.text) - 1) == 1
+    assert t.page_index(0) == 1 and t.page_index(len(t.text) - 1) == 1
+    assert t.page(0) is None  # a text file without page breaks has no printed page
 
 
 def test_form_feed_pages_heads_and_numbers():

@@ -18,6 +18,7 @@ difflib ratio 2*M/(len(ref)+len(ocr)) (autojunk off) is checked too. Both must b
 from __future__ import annotations
 
 import difflib
+import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -33,6 +34,7 @@ DATA = Path(__file__).resolve().parent / "data"
 BJ_PDF = DATA / "bj_gazette_2023_gjj_taoshu_garbled.pdf"
 BJ_HTML = DATA / "bj_gjj_taoshu_rending_2023.html"
 BD_PDF = DATA / "hb_baoding_fangjinwei_2022_2_scanned.pdf"
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract with chi_sim not installed")
 
@@ -178,6 +180,16 @@ def test_render_resolution():
     assert image.height <= 1712 * cap + 1
 
 
+def test_ocr_pages_can_return_failures_per_page():
+    if not ocr.available():
+        pytest.skip("tesseract with chi_sim not installed")
+    results = ocr.ocr_pages(BJ_PDF.read_bytes(), [7, 9], jobs=2, return_exceptions=True)
+    assert [type(r) for r in results] == [ReadError, ReadError]
+    assert [r.page for r in results] == [7, 9]
+    with pytest.raises(ReadError):
+        ocr.ocr_pages(BJ_PDF.read_bytes(), [7], jobs=1)
+
+
 def test_render_errors_are_read_errors():
     with pytest.raises(ReadError) as e:
         ocr._render(BJ_PDF.read_bytes(), 3, 300)
@@ -186,22 +198,82 @@ def test_render_errors_are_read_errors():
         ocr._render(b"%PDF-1.4\nnot really a pdf", 1, 300)
 
 
+@pytest.mark.parametrize(
+    "path, page, columns",
+    [
+        (SAMPLES / "cq-gazette-2022-14-2col.pdf", 6, True),  # two columns, a rule between them
+        (SAMPLES / "cq-gazette-2022-14.pdf", 5, False),  # the same text in one column
+        (BJ_PDF, 2, False),  # letter-spaced single column, half-empty page, signature at right
+        (BD_PDF, 3, False),  # scan: short page, seal, 版记 line with a wide gap
+        (BD_PDF, 2, False),  # scan with a two-column table inside single-column text
+    ],
+)
+def test_column_detection(path, page, columns):
+    image, _, scan = ocr._render(path.read_bytes(), page, 300)
+    _, mask = ocr._binarise(image, scan)
+    assert ocr._multi_column(mask, load_grammar("ocr.toml")["columns"]) is columns
+
+
+def test_binarise_drops_watermark_and_rules():
+    """The diagonal light-grey watermark of the Beijing gazette and the table borders of the
+    Baoding scan are gone from the image Tesseract sees; the text stays."""
+    image, _, scan = ocr._render(BJ_PDF.read_bytes(), 2, 300)
+    grey_ink = sum(image.histogram()[:250])
+    out, mask = ocr._binarise(image, scan)
+    assert mask.getcolors() and {c for _, c in mask.getcolors()} <= {0, 255}
+    black = mask.histogram()[0]
+    assert 0 < black < grey_ink * 0.8  # the watermark pixels (light grey) went white
+    image, _, scan = ocr._render(BD_PDF.read_bytes(), 2, 300)
+    _, mask = ocr._binarise(image, scan)
+    band = mask.crop((0, int(mask.height * 0.55), mask.width, int(mask.height * 0.75)))
+    rows = band.resize((1, band.height)).tobytes()
+    # no row of the table area is (nearly) all ink any more: its horizontal borders were erased
+    assert min(rows) > 200
+
+
 # ----------------------------------------------------------------------------------------------
 # real pages (Tesseract)
 
 
-@pytest.fixture(scope="module")
-def bj_pages():
+# Each page is OCR'd once per session: the fixtures fill this cache (keyed by file digest, page,
+# dpi, lang) and the parse tests route read/pdf.py's calls to ocr.ocr_page through it.
+_CACHE: dict[tuple, tuple] = {}
+
+
+def _ocr_all(path: Path, pages: list[int]):
     if not ocr.available():
         pytest.skip("tesseract with chi_sim not installed")
-    return ocr.ocr_pages(BJ_PDF.read_bytes(), [1, 2], jobs=2)
+    data = path.read_bytes()
+    results = ocr.ocr_pages(data, pages, jobs=2)
+    digest = hashlib.sha256(data).hexdigest()
+    for index, result in zip(pages, results):
+        _CACHE[(digest, index, 300, ocr.DEFAULT_LANG)] = result
+    return results
+
+
+@pytest.fixture(scope="module")
+def bj_pages():
+    return _ocr_all(BJ_PDF, [1, 2])
 
 
 @pytest.fixture(scope="module")
 def bd_pages():
-    if not ocr.available():
-        pytest.skip("tesseract with chi_sim not installed")
-    return ocr.ocr_pages(BD_PDF.read_bytes(), [1, 2, 3], jobs=2)
+    return _ocr_all(BD_PDF, [1, 2, 3])
+
+
+@pytest.fixture
+def cached_ocr(monkeypatch):
+    """ocr.ocr_page answered from the cache when the page was OCR'd already; records the calls."""
+    real = ocr.ocr_page
+    calls: list[int] = []
+
+    def ocr_page(pdf_bytes, page_index, dpi=300, lang=ocr.DEFAULT_LANG):
+        calls.append(page_index)
+        key = (hashlib.sha256(pdf_bytes).hexdigest(), page_index, dpi, lang)
+        return _CACHE[key] if key in _CACHE else real(pdf_bytes, page_index, dpi, lang)
+
+    monkeypatch.setattr(ocr, "ocr_page", ocr_page)
+    return calls
 
 
 def _text(pages) -> str:
@@ -261,23 +333,53 @@ def test_scanned_notice_lines(bd_pages):
 
 
 @pytest.mark.ocr
-@needs_tesseract
-def test_parse_garbled_gazette_with_ocr():
+def test_scanned_notice_matches_transcript(bd_pages):
+    """The Baoding scan against a hand-checked transcript of its three pages (same measure)."""
+    ref = cjk_digits((DATA / "hb_baoding_fangjinwei_2022_2_scanned.transcript.txt").read_text("utf-8"))
+    hyp = cjk_digits(_text(bd_pages))
+    accuracy = char_accuracy(ref, hyp)
+    print(f"\nBaoding scan vs transcript: char accuracy {accuracy:.4f}")
+    assert accuracy >= 0.95
+
+
+@pytest.mark.ocr
+def test_parse_garbled_gazette_with_ocr(bj_pages, cached_ocr):
     issue = gazette_parser.parse(BJ_PDF, ocr="auto")
+    assert cached_ocr == [1, 2], "read/pdf.py sends both garbled pages to OCR"
     assert len(issue.documents) == 1
     doc = issue.documents[0]
     assert doc.doc_number == "京房公积金发〔2023〕31号"
     assert [c.label for c in doc.clauses] == ["一、", "二、", "三、", "四、"]
+    assert [c.heading for c in doc.clauses][:2] == ["首套住房认定标准", "二套住房认定标准"]
     assert all(c.source == "ocr" and c.confidence and c.confidence > 50 for c in doc.clauses)
+    assert issue.text is not None and "京房公积金发〔2023〕31号" in issue.text.text
 
 
 @pytest.mark.ocr
-@needs_tesseract
-def test_parse_scanned_notice_with_ocr():
+def test_parse_scanned_notice_with_ocr(bd_pages, cached_ocr):
     issue = gazette_parser.parse(BD_PDF, ocr="auto")
+    assert cached_ocr == [1, 2, 3]
     assert len(issue.documents) == 1
     doc = issue.documents[0]
     assert doc.doc_number == "市房金委字〔2022〕2号"
     assert "关于调整住房公积金贷款相关政策的通知" in doc.title
     assert [c.label for c in doc.clauses] == ["一、", "二、", "三、", "四、", "五、", "六、"]
     assert [c.label for c in doc.clauses[1].children] == ["1、", "2、", "3、", "4、"]
+    assert all(c.source == "ocr" for c in doc.clauses)
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_page_on_its_side_is_turned_upright():
+    """A scan lying on its side reads badly; orientation detection turns it and reads it again."""
+    image, scale, _ = ocr._render(BJ_PDF.read_bytes(), 1, 300)
+    lines, conf = ocr.ocr_image(image.rotate(90, expand=True, fillcolor=255), scale, scan=True)
+    texts = [ln.text for ln in lines]
+    assert "京房公积金发〔2023〕31号" in texts
+    assert conf > 80
+
+
+def test_usable_lang_drops_missing_models(monkeypatch):
+    monkeypatch.setattr(ocr, "_languages", lambda cmd: ("chi_sim", "osd"))
+    assert ocr.usable_lang("chi_sim+eng") == "chi_sim"
+    assert ocr.usable_lang("eng") == ""

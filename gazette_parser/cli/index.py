@@ -32,9 +32,14 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
         sys.exit(2)
     registry = None
     if units_file:
+        from ..errors import GazetteError
         from ..index import load_unit_registry
 
-        registry = load_unit_registry(units_file)
+        try:
+            registry = load_unit_registry(units_file)
+        except GazetteError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
     try:
         ok, failed = index_paths(con, outputs, units_file=units_file,
                                  on_error=lambda m: click.echo(f"failed: {m}", err=True),

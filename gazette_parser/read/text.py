@@ -8,10 +8,31 @@ from ..errors import ReadError
 from ..model import Line, Page, Source, SourceInfo
 
 
+def _utf16_without_bom(data: bytes) -> Optional[str]:
+    """UTF-16 with no BOM: the byte order whose text reads as Chinese/ASCII, not as noise."""
+    best, best_score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            t = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = t[:4000]
+        good = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff" or c.isascii() and (c.isprintable() or c in "\r\n\t")
+                   or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+        score = good / max(1, len(sample))
+        if score > best_score:
+            best, best_score = t, score
+    return best if best_score >= 0.9 else None
+
+
 def decode(data: bytes, path: Optional[str] = None) -> str:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
+    if b"\x00" in data[:4096] and len(data) % 2 == 0:
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            return guess
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
