@@ -55,6 +55,7 @@ _PDFIUM_LOCK = threading.Lock()
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z]")
 _DIGIT = regex.compile(r"\d")
+_LATIN_WORD = regex.compile(r"[A-Za-z]{2,}[.,:;]?")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -379,20 +380,29 @@ def _needs_retry(line: _OcrLine, chinese: bool, cfg: dict) -> bool:
         han = len(_HAN.findall(raw))
         if latin and latin > cfg["retry_latin_share"] * (latin + han):
             return True
+        for w in line.words:  # a Latin "word" read with doubt inside Chinese text: WIE for 额度
+            if w.conf < cfg["retry_latin_word_below"] and _LATIN_WORD.fullmatch(w.text):
+                return True
     return False
 
 
-def _score(lines: Sequence[_OcrLine], chinese: bool) -> float:
-    """Expected number of characters read right: confidence-weighted Han and digits (and Latin
-    letters on a non-Chinese page). Latin noise on a Chinese page scores nothing."""
+def _score(lines: Sequence[_OcrLine], chinese: bool) -> tuple[float, float]:
+    """(score, mean confidence) of a reading over its meaningful characters: Han and digits (and
+    Latin letters on a non-Chinese page). The score sums conf² per character, so a long reading
+    of doubtful glyphs does not beat a shorter confident one; Latin noise on a Chinese page
+    scores nothing."""
     total = 0.0
+    weighted = 0.0
+    count = 0
     for line in lines:
         for w in line.words:
             n = len(_HAN.findall(w.text)) + len(_DIGIT.findall(w.text))
             if not chinese:
                 n += len(_LATIN.findall(w.text))
-            total += n * w.conf / 100.0
-    return total
+            total += n * (w.conf / 100.0) ** 2
+            weighted += n * w.conf
+            count += n
+    return total, (weighted / count if count else 0.0)
 
 
 def _crop_box(line: _OcrLine, width: int, height: int) -> Optional[tuple[int, int, int, int]]:
@@ -428,7 +438,8 @@ def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, 
 
     boxes = [_crop_box(ln, binary.width, binary.height) for ln in group]
     best = [[ln] for ln in group]
-    best_score = [_score([ln], chinese) for ln in group]
+    first = [_score([ln], chinese) for ln in group]
+    best_score = [sc for sc, _ in first]
     todo = [i for i, box in enumerate(boxes) if box is not None]
     if not todo:
         return best
@@ -483,8 +494,10 @@ def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, 
             for ln in lines_i:
                 ln.words.sort(key=lambda w: w.left)
             lines_i = _merge_rows(lines_i)
-            score = _score(lines_i, chinese)
-            if score > best_score[i]:
+            score, conf = _score(lines_i, chinese)
+            first_score, first_conf = first[i]
+            # a new reading must score better, and not by saying more with less confidence
+            if score > best_score[i] and (first_score == 0 or conf >= first_conf - cfg["retry_conf_slack"]):
                 best[i], best_score[i] = lines_i, score
     return best
 
