@@ -452,7 +452,7 @@ def clean(source: Source) -> Text:
                     printed[pos] = num
                 drop[pos].add(k)
                 continue
-            if len(l.text) <= 40:
+            if len(l.text) <= 40 and not _alone(l.text, rules) and not _starts_item(l.text, rules):
                 # position is part of the key: a running head recurs at the same height
                 where = f"@{round(l.top / 8)}" if l.geo else ""
                 parts = [p for p in re.split(r"\s{2,}", l.text.strip()) if p]

@@ -55,7 +55,6 @@ _PDFIUM_LOCK = threading.Lock()
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z]")
 _DIGIT = regex.compile(r"\d")
-_LATIN_WORD = regex.compile(r"[A-Za-z]{2,}[.,:;]?")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -318,12 +317,17 @@ def _image_to_lines(image, lang: str, psm: int) -> list[_OcrLine]:
     """Tesseract on an image: its words (with confidence and box, in image pixels) by line."""
     pt = _pytesseract()
     _tesseract_env()
+    timeout = _config()["tesseract"].get("timeout", 0)
     try:
-        data = pt.image_to_data(image, lang=lang, config=f"--psm {psm}", output_type=pt.Output.DICT)
+        data = pt.image_to_data(
+            image, lang=lang, config=f"--psm {psm}", output_type=pt.Output.DICT, timeout=timeout
+        )
     except pt.TesseractNotFoundError:
         raise NeedsOCR("tesseract is not installed: " + INSTALL_HINT) from None
     except pt.TesseractError as e:
         raise ReadError(f"tesseract failed: {str(e.message).strip() or e.status}") from None
+    except RuntimeError as e:  # pytesseract's timeout
+        raise ReadError(f"tesseract gave up: {e} (limit {timeout}s, [tesseract] timeout)") from None
     lines: dict[tuple, _OcrLine] = {}
     for i, level in enumerate(data["level"]):
         if level != 5:
@@ -380,9 +384,6 @@ def _needs_retry(line: _OcrLine, chinese: bool, cfg: dict) -> bool:
         han = len(_HAN.findall(raw))
         if latin and latin > cfg["retry_latin_share"] * (latin + han):
             return True
-        for w in line.words:  # a Latin "word" read with doubt inside Chinese text: WIE for 额度
-            if w.conf < cfg["retry_latin_word_below"] and _LATIN_WORD.fullmatch(w.text):
-                return True
     return False
 
 
@@ -427,7 +428,9 @@ def _variant_crop(variant: dict, grey, binary, mask, box):
     return grey.crop(box).point([0 if v <= threshold else 255 for v in range(256)])
 
 
-def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict) -> list[list[_OcrLine]]:
+def _retry(
+    grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, cfg: dict
+) -> list[list[_OcrLine]]:
     """Re-recognise bad lines with each variant of grammars/ocr.toml; for each line the reading
     with the best score (see _score) wins, the first reading included.
 
@@ -499,6 +502,10 @@ def _retry(grey, binary, mask, group: list[_OcrLine], lang: str, chinese: bool, 
             # a new reading must score better, and not by saying more with less confidence
             if score > best_score[i] and (first_score == 0 or conf >= first_conf - cfg["retry_conf_slack"]):
                 best[i], best_score[i] = lines_i, score
+                if conf >= cfg["retry_below"] and not any(_needs_retry(ln, chinese, cfg) for ln in lines_i):
+                    todo = [k for k in todo if k != i]  # read well now: no further variants
+        if not todo:
+            break
     return best
 
 

@@ -142,3 +142,16 @@ def test_source_map_is_exact(pages_text):
             continue
         page = (ord(ch) - 0x4E00) // 0x400
         assert t.page_index(off) == page
+
+
+def test_attachment_headings_at_the_same_height_are_not_running_heads():
+    pages = []
+    for i in range(1, 5):
+        lines = (Line("某某市人民政府公报", 74, 200, 38, 47, 9.0),
+                 Line(f"附件{i}", 74, 120, 100, 116, 16.0),
+                 Line(f"第{i}项内容的说明文字。", 98, 300, 140, 156, 16.0),
+                 Line(f"— {i} —", 282, 313, 795, 806, 10.5))
+        pages.append(Page(index=i, lines=lines, width=595, height=842))
+    ps = clean(Source(info=INFO, pages=tuple(pages))).text.splitlines()
+    assert ps == ["附件1", "第1项内容的说明文字。", "附件2", "第2项内容的说明文字。",
+                  "附件3", "第3项内容的说明文字。", "附件4", "第4项内容的说明文字。"]

@@ -316,3 +316,25 @@ def test_pdf_parses_to_the_same_documents_clauses_units_targets():
     assert all(p is not None and 1 <= p <= 38 and i == p + 3 for p, i in pages), pages[:5]
     assert pages == sorted(pages)
     assert len({p for p, _ in pages}) >= 20
+
+
+@pytest.mark.parametrize("backend", ["pdfplumber", "pdfium"])
+def test_encrypted_pdf(backend):
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    reader = pypdf.PdfReader(str(SC))
+    for user_password, readable in (("secret", False), ("", True)):
+        w = pypdf.PdfWriter()
+        for p in reader.pages[:2]:
+            w.add_page(p)
+        w.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+        buf = io.BytesIO()
+        w.write(buf)
+        if readable:  # an owner password only: readable like any PDF
+            src = read_source(buf.getvalue(), name="enc.pdf", backend=backend, ocr="never")
+            assert src.pages[0].lines[0].text == "四川省人民政府办公厅"
+        else:
+            with pytest.raises(ReadError, match="encrypted PDF") as e:
+                read_source(buf.getvalue(), name="enc.pdf", backend=backend, ocr="never")
+            assert str(e.value).startswith("enc.pdf: ") and "\n" not in str(e.value)

@@ -266,9 +266,19 @@ def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, l
                 raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
             finally:
                 page.close()
+                _release(pdf, page)
             yield i + 1, lines, w, h, has_image
     finally:
         pdf.close()
+
+
+def _release(pdf, page) -> None:
+    """Let go of a finished page's decoded content streams (pdfminer keeps them until the end)."""
+    try:
+        page.page_obj.contents = []
+        pdf.doc._cached_objs.clear()
+    except AttributeError:  # another pdfminer version: memory is then its business
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,11 +437,21 @@ def _short(e: Exception) -> str:
 
 
 def _open_error(e: Exception, path: Optional[str]) -> ReadError:
-    name = type(e).__name__
-    low = (str(e) + name).lower()
+    parts = []
+    seen = e
+    for _ in range(4):  # pdfplumber wraps pdfminer's PDFPasswordIncorrect in PdfminerException
+        if seen is None:
+            break
+        parts.append(type(seen).__name__ + " " + str(seen))
+        inner = [a for a in getattr(seen, "args", ()) if isinstance(a, BaseException)]
+        seen = inner[0] if inner else (seen.__cause__ or seen.__context__)
+    low = " ".join(parts).lower()
     if "password" in low or "encrypt" in low:
         return ReadError("encrypted PDF (password protected): cannot read", file=path)
-    return ReadError(f"corrupt or truncated PDF: {_short(e)}", file=path)
+    detail = _short(e)
+    if detail == type(e).__name__ and len(parts) > 1:
+        detail = parts[1].strip()[:160]
+    return ReadError(f"corrupt or truncated PDF: {detail}", file=path)
 
 
 def _check_header(data: bytes, path: Optional[str]) -> None:
