@@ -12,7 +12,8 @@ Rows (each measured in a fresh subprocess, so imports and caches of one do not h
   (c) the full pipeline, ``parse(pdf, backend="pdfplumber")`` (the default backend);
   (d) the text stages alone, ``parse(txt)`` on the sample issue as text (its PDF has 41 pages:
       pages/s counts those);
-  (m) memory scaling: read + clean (pdfplumber) of the sample repeated 1x and 5x in one PDF.
+  (m) memory scaling: read + clean of the sample and of its pages repeated 5x in one PDF (the
+      result — lines and text of every page — is kept, so it grows; the working set does not).
 
 Time is the best of ``--repeat`` runs (the machine is shared; the minimum is the least noisy).
 Memory is measured in a separate run: the peak of the Python heap (tracemalloc) and the growth of
@@ -157,7 +158,20 @@ def _sub(case, files, repeat, memory):
 
 
 def _repeated_pdf(src: Path, times: int, dest: Path) -> Path:
-    import pypdfium2 as pdfium
+    """The sample's pages ``times`` over in one file, sharing fonts and streams as a real long issue does."""
+    try:
+        import pypdf
+    except ImportError:
+        pypdf = None
+    if pypdf is not None:
+        reader = pypdf.PdfReader(str(src))
+        writer = pypdf.PdfWriter()
+        for _ in range(times):
+            for page in reader.pages:
+                writer.add_page(page)
+        writer.write(str(dest))
+        return dest
+    import pypdfium2 as pdfium  # copies fonts per import: memory then also grows with the copies
 
     out = pdfium.PdfDocument.new()
     for _ in range(times):
@@ -213,10 +227,12 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         one = DEFAULT_PDFS[0]
         five = _repeated_pdf(one, 5, Path(tmp) / "x5.pdf")
-        for label, f in (("(m) read + clean, pdfplumber, sample x1", one), ("(m) read + clean, pdfplumber, sample x5", five)):
-            m = _sub("readclean-pdfplumber", [f], 1, True)
-            rows.append((label, str(m.get("pages", "-")), "", "", "", _mb(m.get("peak_py", 0)),
-                         f"{m.get('rss_growth_kb', 0) / 1024:.1f} MB"))
+        for backend in ("pdfplumber", "pdfium"):
+            for label, f in ((f"(m) read + clean, {backend}, sample x1", one),
+                             (f"(m) read + clean, {backend}, sample x5", five)):
+                m = _sub(f"readclean-{backend}", [f], 1, True)
+                rows.append((label, str(m.get("pages", "-")), "", "", "", _mb(m.get("peak_py", 0)),
+                             f"{m.get('rss_growth_kb', 0) / 1024:.1f} MB"))
 
     names = ", ".join(f.name for f in files)
     print(f"PDFs: {names} ({npages} pages); text: {TXT.name}; best of {args.repeat}; Python {sys.version.split()[0]}\n")

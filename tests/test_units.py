@@ -224,7 +224,7 @@ def test_responsible_only_notes_beijing():
     first_unknown = [w for w in doc.warnings if w.code == "unit-unknown"]
     assert len({w.span for w in first_unknown}) == len(first_unknown)  # one per distinct name
     for w in first_unknown:
-        assert w.span is not None and w.page == 1
+        assert w.span is not None and w.page_index == 1
     assert_spans_quote(text, doc)
 
 

@@ -18,6 +18,7 @@ page has usable text, ``NeedsOCR`` is raised with the page numbers.
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections import Counter
@@ -267,6 +268,8 @@ def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, l
             finally:
                 page.close()
                 _release(pdf, page)
+            if i % 8 == 7:
+                gc.collect()  # pdfminer's page objects form cycles: free them as we go, not at the end
             yield i + 1, lines, w, h, has_image
     finally:
         pdf.close()
