@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import glob
 import hashlib
 import json
@@ -41,6 +40,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
+
+from .fsutil import stage_file
 
 MANIFEST_NAME = "manifest.sqlite"
 MANIFEST_VERSION = "1"
@@ -573,27 +574,6 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-@functools.lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _stage(outdir: Path, final: str, body: str) -> str:
-    """Write ``body`` to a hidden temporary beside ``final``, fsynced (as fsutil.write_atomic does)."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{final}.", suffix=".tmp", dir=outdir)
-    with contextlib.suppress(OSError):
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-    with os.fdopen(fd, "wb") as f:
-        f.write(body.encode("utf-8"))
-        f.flush()
-        os.fsync(f.fileno())
-    return os.path.basename(tmp)
-
-
 # ----------------------------------------------------------------------------------------------
 # the run
 
@@ -830,7 +810,7 @@ def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], res
     pending = []
     try:
         for kind, body in result.get("outputs", {}).items():
-            pending.append([_stage(outdir, outputs[kind], body), outputs[kind]])
+            pending.append([stage_file(outdir, outputs[kind], body).name, outputs[kind]])
     except OSError as e:  # disk full, permissions: this input fails, the batch goes on
         for tmp, _final in pending:
             with contextlib.suppress(OSError):

@@ -137,11 +137,26 @@ def _han_run_after(s: str, j: int) -> int:
     return n
 
 
+def _single_han_token(s: str, i: int, j: int) -> bool:
+    """Whether a lone Han character stands just before position i or just after position j, set
+    off on its other side by a wide gap or the line's edge: letter spacing (重   庆   市)."""
+
+    def gap(a: int, b: int) -> bool:
+        return a >= 0 and b <= len(s) and b - a == 2 and s[a:b].strip(" \t\u3000") == ""
+
+    k = i - 1
+    before = k >= 0 and is_han(s[k]) and (k == 0 or gap(k - 2, k))
+    k = j
+    after = k < len(s) and is_han(s[k]) and (k == len(s) - 1 or gap(k + 1, k + 3))
+    return before or after
+
+
 def squeeze_spaces(s: str) -> str:
     """Drop spaces next to CJK characters; collapse other runs to one space; strip the ends.
 
-    A wide gap (two or more spaces) between two words of two or more Han characters each is kept as
-    one space: it separates things printed side by side (joint issuers), not letters of one word.
+    A wide gap (two or more spaces, which the PDF readers emit for 1.5 em or more) is kept as one
+    space unless a word beside it is a single Han character (letter spacing, 重   庆   市): it
+    separates things printed side by side (joint issuers, table cells).
     """
     out = []
     pos = 0
@@ -153,8 +168,8 @@ def squeeze_spaces(s: str) -> str:
             continue
         a, b = s[i - 1], s[j]
         if is_cjk(a) or is_cjk(b):
-            if (j - i) >= 2 and _han_run_before(s, i) >= 2 and _han_run_after(s, j) >= 2:
-                out.append(" ")
+            if (j - i) >= 2 and not _single_han_token(s, i, j):
+                out.append(" ")  # a wide gap between words or cells, not letter spacing
             continue
         out.append(" ")
     out.append(s[pos:])
@@ -311,9 +326,18 @@ def _starts_item(s: str, rules: _Rules) -> bool:
     return any(rx.match(t) for rx in rules.starts)
 
 
+_WIDE_GAP = re.compile(r"\w {2,}\w")  # between words (not a fill-in blank "姓名：      ，")
+
+
 def _alone(s: str, rules: _Rules) -> bool:
     t = s.strip()
     return any(rx.match(t) for rx in rules.alone)
+
+
+def _spread(l: "_L") -> bool:
+    """A PDF line with a gap of 1.5 em or more (table row, signatures side by side, 第一章   总   则):
+    a paragraph of its own."""
+    return l.geo and bool(_WIDE_GAP.search(l.text))
 
 
 def _toc_like(s: str) -> bool:
@@ -456,6 +480,11 @@ def clean(source: Source) -> Text:
                 # position is part of the key: a running head recurs at the same height
                 where = f"@{round(l.top / 8)}" if l.geo else ""
                 parts = [p for p in re.split(r"\s{2,}", l.text.strip()) if p]
+                if printed[pos] is None and len(parts) > 1:  # "刊名  2022年第14期  · 3 ·"
+                    nums = [page_number_of(p) for p in (parts[0], parts[-1])]
+                    nums = [n for n in nums if n is not None and not 1900 <= n <= 2100]  # not a year
+                    if nums:
+                        printed[pos] = nums[-1]
                 keys.append((k, tuple(dict.fromkeys([_mask(l.text) + where] + [_mask(p) + where for p in parts]))))
         band_keys.append(keys)
         for key in {kk for _, ks in keys for kk in ks}:
@@ -518,7 +547,7 @@ def clean(source: Source) -> Text:
             if not piece:
                 continue
             if prev is not None and paras:
-                if _alone(prev.text, rules) or _alone(l.text, rules):
+                if _alone(prev.text, rules) or _alone(l.text, rules) or _spread(prev) or _spread(l):
                     cont = False
                 elif prev.geo and l.geo:
                     cont = _continues_geo(prev, l, rules, body)

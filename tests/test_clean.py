@@ -90,6 +90,8 @@ def test_spaces():
     assert squeeze_spaces("江门市住房和城乡建设局    江门市财政局") == "江门市住房和城乡建设局 江门市财政局"
     assert squeeze_spaces("占 GDP 比重超过 10%") == "占GDP比重超过10%"
     assert squeeze_spaces("Published on July 31,  2022 No.14") == "Published on July 31, 2022 No.14"
+    # table cells (wide gaps) stay apart; a space inside a cell next to CJK goes
+    assert squeeze_spaces("行动计划的通知  渝府发〔2022〕31 号  1") == "行动计划的通知 渝府发〔2022〕31号 1"
 
 
 def _geo_page(index, lines, printed_footer=True):
@@ -155,3 +157,15 @@ def test_attachment_headings_at_the_same_height_are_not_running_heads():
     ps = clean(Source(info=INFO, pages=tuple(pages))).text.splitlines()
     assert ps == ["附件1", "第1项内容的说明文字。", "附件2", "第2项内容的说明文字。",
                   "附件3", "第3项内容的说明文字。", "附件4", "第4项内容的说明文字。"]
+
+
+def test_page_number_inside_a_running_head():
+    pages = []
+    for i in range(1, 4):
+        head = f"某某市人民政府公报    2023年第5期    · {i + 10} ·"
+        lines = (Line(head, 74, 520, 38, 47, 9.0),
+                 Line(f"第{i}条 本条内容的说明文字。", 98, 300, 140, 156, 16.0))
+        pages.append(Page(index=i, lines=lines, width=595, height=842))
+    t = clean(Source(info=INFO, pages=tuple(pages)))
+    assert t.text.splitlines() == ["第1条本条内容的说明文字。", "第2条本条内容的说明文字。", "第3条本条内容的说明文字。"]
+    assert [s.printed for s in t.source_map.starts] == [11, 12, 13]

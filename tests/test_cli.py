@@ -22,3 +22,17 @@ def test_missing_file_is_one_line_error(tmp_path):
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert "nope.pdf" in result.output and "not found" in result.output
+
+
+def test_output_is_written_atomically_as_an_ordinary_file(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "cq.json"
+    result = CliRunner().invoke(main, [str(ROOT / "samples" / "cq-gazette-2022-14.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("{")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask  # not mkstemp's private 0600
+    assert [p.name for p in tmp_path.iterdir()] == ["cq.json"]  # no temporary left behind

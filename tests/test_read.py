@@ -338,3 +338,23 @@ def test_encrypted_pdf(backend):
             with pytest.raises(ReadError, match="encrypted PDF") as e:
                 read_source(buf.getvalue(), name="enc.pdf", backend=backend, ocr="never")
             assert str(e.value).startswith("enc.pdf: ") and "\n" not in str(e.value)
+
+
+def test_html_title_put_back_above_the_body():
+    """The title sits above the body container; a signature line that is part of it must not hide it."""
+    ps = paragraphs(clean(read_source(DATA / "bj_jingzhengbanfa_2025_12.html")))
+    assert ps[0].startswith("北京市人民政府办公厅关于")
+    html = (DATA / "bj_jingzhengbanfa_2025_12.html").read_text(encoding="utf-8")
+    # move the signature up into the first lines of the body: the title must still come back
+    body_start = html.index("京政办发〔2025〕12号")
+    html2 = html[:body_start] + "北京市人民政府办公厅</p><p>" + html[body_start:]
+    ps2 = paragraphs(clean(read_source(html2.encode("utf-8"), name="x.html")))
+    assert ps2[0] == ps[0]
+
+
+def test_ruled_contents_table_reads_row_by_row():
+    """The 2-column issue prints its contents as a ruled table: one line per row, cells apart."""
+    ps = paragraphs(cleaned(CQ_2COL))
+    assert "重庆市人民政府关于印发重庆市城市更新提升“十四五”行动计划的通知 渝府发〔2022〕31号 1" in ps
+    assert "重庆市人民政府办公厅关于加强财政金融联动支持实体经济发展的通知 渝府办发〔2022〕81号 26" in ps
+    assert "主管单位： 重庆市人民政府" in ps or "主管单位：重庆市人民政府" in ps

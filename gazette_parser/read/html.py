@@ -228,6 +228,24 @@ def _title_line(root, body, page_title: str) -> Optional[str]:
     return best
 
 
+_DOCNO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,14}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,5}\s*号$")
+_DOCNO_ANY = re.compile(r"[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d{1,5}\s*号")
+
+
+def _docno_line(root, body) -> Optional[str]:
+    """A 文号 printed on its own above the body (under the title), outside the body's container."""
+    found = None
+    for el in root.iter():
+        if el is body:
+            break
+        if _tag(el) in (None, "a", "title"):
+            continue
+        t = re.sub(r"\s+", "", el.text_content() or "")
+        if _DOCNO_LINE.match(t):
+            found = t
+    return found
+
+
 def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
     import lxml.html
     from lxml import etree
@@ -250,8 +268,11 @@ def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
     if title:
         t = re.sub(r"\s+", "", title)
         heads = [re.sub(r"\s+", "", l) for l in lines[:4]]
-        if not any(t in h or (len(h) >= 8 and h in t) for h in heads):
+        if not any(t in h or (len(h) >= 0.6 * len(t) and h in t) for h in heads):
             lines.insert(0, title)
+    docno = _docno_line(root, body)
+    if docno and not any(_DOCNO_ANY.search(l) for l in lines[:6]):
+        lines.insert(1 if title else 0, docno)
     if not lines:
         raise ReadError("no text in the HTML page", file=path)
     info = SourceInfo(path=path, format="html", sha256=sha256, size=len(data), pages=1)

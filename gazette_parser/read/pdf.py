@@ -248,6 +248,66 @@ def lines_from_chars(chars: list[dict], width: float, height: float) -> list[Lin
     return out
 
 
+def _ruled_tables(page) -> list:
+    """Tables drawn with rules (a contents page, a colophon, an attachment's form): ≥2 rows and columns."""
+    if len(page.lines) + len(page.rects) < 6:
+        return []
+    try:
+        found = page.find_tables()
+    except Exception:  # pdfplumber's table finder on odd geometry: read the page as lines
+        return []
+    return [t for t in found if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """A table cell's text: its own lines joined (no space between CJK, one between Latin words)."""
+    lines = [_line_from(r).text for r in _merge_shifted(_rows(chars)) if any(not c["text"].isspace() for c in r)]
+    out = ""
+    for t in lines:
+        t = t.strip()
+        if out and t and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+def _page_lines_pdfplumber(page, w: float, h: float) -> list[Line]:
+    chars = page.chars
+    tables = _ruled_tables(page)
+    if not tables:
+        return lines_from_chars(chars, w, h)
+
+    def inside(c, box, pad=1.0):
+        x0, top, x1, bottom = box
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        return x0 - pad <= cx <= x1 + pad and top - pad <= cy <= bottom + pad
+
+    rows_out: list[Line] = []
+    for t in tables:
+        for row in t.rows:
+            cells = []
+            sizes: Counter = Counter()
+            for box in row.cells:
+                if box is None:
+                    continue
+                cc = [c for c in chars if c.get("text") and inside(c, box, 0.5)]
+                for c in cc:
+                    sizes[round(_size(c), 1)] += 1
+                text = _cell_text(cc) if cc else ""
+                if text:
+                    cells.append(text)
+            if cells:
+                x0, top, x1, bottom = row.bbox
+                rows_out.append(Line(text="  ".join(cells), x0=round(x0, 2), x1=round(x1, 2), top=round(top, 2),
+                                     bottom=round(bottom, 2), size=sizes.most_common(1)[0][0] if sizes else None))
+    rest = [c for c in chars if not any(inside(c, t.bbox) for t in tables)]
+    lines = lines_from_chars(rest, w, h)
+    for r in rows_out:  # rows go where they stand on the page
+        k = next((i for i, l in enumerate(lines) if l.top is not None and l.top > r.top), len(lines))
+        lines.insert(k, r)
+    return lines
+
+
 def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool]]:
     import pdfplumber
 
@@ -261,7 +321,7 @@ def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, l
             page = pdf.pages[i]
             try:
                 w, h = float(page.width), float(page.height)
-                lines = lines_from_chars(page.chars, w, h)
+                lines = _page_lines_pdfplumber(page, w, h)
                 has_image = bool(page.images) if not lines else False
             except Exception as e:
                 raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None

@@ -14,4 +14,4 @@ def test_font_size_includes_the_text_matrix():
     assert sizes <= {14, 16, 22, 44}, sizes
     ps = clean(src).text.splitlines()
     assert "抄送：市委各部门，市纪委，杭州警备区，市各群众团体。" in ps
-    assert ps[-1] == "杭州市人民政府办公厅2024年2月18日印发"
+    assert ps[-1] == "杭州市人民政府办公厅 2024年2月18日印发"  # printed with a wide gap
