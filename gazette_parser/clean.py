@@ -344,6 +344,9 @@ def _toc_like(s: str) -> bool:
     return "……" in s or "…" * 2 in s or "...." in s or "·····" in s
 
 
+_SIDE_BY_SIDE = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]")
+
+
 def _continues_text(prev: str, cur: str, rules: _Rules) -> bool:
     """Text-only sources: is ``cur`` the rest of ``prev``'s paragraph?"""
     p, c = prev.strip(), cur.strip()
@@ -357,6 +360,8 @@ def _continues_text(prev: str, cur: str, rules: _Rules) -> bool:
         return False
     if page_number_of(c) is not None:
         return False
+    if _SIDE_BY_SIDE.search(squeeze_spaces(c)):
+        return False  # names set side by side (a joint signature, a table row) start a block of their own
     return True
 
 
