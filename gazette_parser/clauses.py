@@ -12,7 +12,12 @@ How it works, line by line over each body span (the cleaned text has one paragra
    number of that style across parents) is a continuation line when the line before it is a broken
    paragraph (no closing punctuation): "1000 万元。" after a page break, "2. …" under "附件：1. …".
    Otherwise it is a clause, with a sequence warning (skipped / repeated / out of order).
-4. Every other line belongs to the open clause. A signature date, a 文号 line or an attachment
+4. A table row (a line inside one of ``Text.tables``: the readers found the table) is never a
+   candidate and never a boundary, whatever it opens with ("1.重点人群签约服务覆盖率", "24", "（一）"):
+   it belongs to the open clause like any other line — its text and span take the table in, one
+   row per line of Clause.text — and a table before any clause (an attachment that is a table)
+   belongs to none. A row counts as a finished paragraph for the line after it.
+5. Every other line belongs to the open clause. A signature date, a 文号 line or an attachment
    heading closes the run (the numbering restarts after it), so one body span holding several
    documents, or a notice and the plan it issues, still gives sensible trees.
 
@@ -150,6 +155,7 @@ class _Line:
     start: int  # offset of the first character (after leading blanks) in text.text
     end: int  # offset just past the last character (before the newline)
     s: str  # text.text[start:end]
+    table: bool = False  # a row of a table (in Text.tables)
 
 
 @dataclass
@@ -161,8 +167,9 @@ class _Marker:
     weak: bool = False  # matched by the level's weak pattern only
 
 
-def _lines(full: str, start: int, end: int) -> list[_Line]:
+def _lines(full: str, start: int, end: int, tables: tuple = ()) -> list[_Line]:
     out = []
+    spans = [t for t in tables if t[1] > start and t[0] < end]
     pos = start
     while pos < end:
         nl = full.find("\n", pos, end)
@@ -173,7 +180,7 @@ def _lines(full: str, start: int, end: int) -> list[_Line]:
         while b > a and full[b - 1] in " \t\u3000\r":
             b -= 1
         if b > a:
-            out.append(_Line(a, b, full[a:b]))
+            out.append(_Line(a, b, full[a:b], any(t0 <= a < t1 for t0, t1 in spans)))
         pos = stop + 1
     return out
 
@@ -255,14 +262,16 @@ def _squeeze(s: str) -> str:
     return _CJK_SPACE.sub("", s).strip()
 
 
-def _join(g: Grammar, parts: list[tuple[str, bool]]) -> str:
+def _join(g: Grammar, parts: list[tuple[str, bool]], rows: Optional[list[bool]] = None) -> str:
     """Join (line text, is_heading_line) pairs: a newline after a finished paragraph or a heading
-    line, nothing after a line broken mid-paragraph (a page or column break)."""
+    line, nothing after a line broken mid-paragraph (a page or column break). ``rows`` marks table
+    rows: a newline on either side of each."""
     out = []
     for i, (s, is_heading) in enumerate(parts):
         out.append(s)
         if i + 1 < len(parts):
-            out.append("\n" if is_heading or _ends_paragraph(g, s) else "")
+            row = bool(rows) and (rows[i] or rows[i + 1])
+            out.append("\n" if is_heading or row or _ends_paragraph(g, s) else "")
     return "".join(out)
 
 
@@ -278,6 +287,10 @@ class _Section:
         self.run_last: dict[str, int] = {}  # style → last ordinal anywhere in this section
         self.prev_line: Optional[_Line] = None
         self.prev_was_marker = False
+
+    def _prev_ended(self) -> bool:
+        """The line before closes a paragraph (a table row always does)."""
+        return self.prev_line is not None and (self.prev_line.table or _ends_paragraph(self.g, self.prev_line.s))
 
     # -- placement -----------------------------------------------------------------------------
     def _place(self, lv: Level) -> int:
@@ -304,11 +317,11 @@ class _Section:
             parent = self.stack[pi]
             expected = self._expected(parent, mk.level)
             if mk.weak and (mk.num not in expected or self.prev_line is None or not (
-                    self.prev_was_marker or _ends_paragraph(self.g, self.prev_line.s))):
+                    self.prev_was_marker or self._prev_ended())):
                 mk = None  # "1.5万元…": a decimal, not item 1
             elif mk.num not in expected:
                 broken = (self.prev_line is not None and not self.prev_was_marker
-                          and not _ends_paragraph(self.g, self.prev_line.s))
+                          and not self._prev_ended())
                 # a run of clauses opens with 一、/第一章/… or with number 1; a stray "2." before
                 # any clause (a table cell, a list fragment) is not the start of the tree
                 stray = (not self.root.children and mk.level.name not in self.g.may_open_anywhere)
@@ -372,11 +385,17 @@ class _Section:
         else:
             heading_line = _is_heading_line(g, head_s)
         parts: list[tuple[str, bool]] = [(head_s, heading_line)]
+        rows = [False] + [ln.table for ln in own[1:]]
         items: list[ListItem] = []
         cur_item: Optional[list] = None  # [marker, start, end, [line texts]]
         for ln in own[1:]:
             parts.append((ln.s, False))
-            lm = _list_marker(g, ln.s)
+            lm = None if ln.table else _list_marker(g, ln.s)
+            if ln.table:
+                if cur_item:
+                    items.append(self._item(cur_item))
+                cur_item = None
+                continue
             if lm:
                 if cur_item:
                     items.append(self._item(cur_item))
@@ -390,7 +409,7 @@ class _Section:
                 cur_item = None
         if cur_item:
             items.append(self._item(cur_item))
-        body = _join(g, parts)
+        body = _join(g, parts, rows)
         heading = self._heading(mk, head_s, body, heading_line)
         end = own[-1].end
         page_start = text.source_map.page_at(label_start)
@@ -433,11 +452,15 @@ class _Section:
 
 def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[Warning]) -> list[Clause]:
     start, end = max(0, span[0]), min(len(text.text), span[1])
-    lines = _lines(text.text, start, end)
+    lines = _lines(text.text, start, end, text.tables)
     out: list[Clause] = []
     sec = _Section(g, text, warnings)
     in_list = False  # inside a "附件：1. … 2. …" list
     for i, ln in enumerate(lines):
+        if ln.table:
+            in_list = False
+            sec.feed(ln, None)  # table content: never a clause, never a boundary
+            continue
         if in_list:
             mk = _marker(g, ln)
             if mk is not None and mk.level.name in ("arabic_dot", "paren_arabic", "circled"):
@@ -449,7 +472,7 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
             # short unpunctuated lines just above (issuer names, the next document's title) go too
             j = i - 1
             while j >= 0 and i - j <= 3 and len(lines[j].s) <= 40 and not _ends_paragraph(g, lines[j].s) \
-                    and _marker(g, lines[j]) is None:
+                    and not lines[j].table and _marker(g, lines[j]) is None:
                 boundary = j
                 j -= 1
         elif g.attachment_list.match(ln.s):

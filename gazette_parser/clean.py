@@ -14,6 +14,8 @@ What it does, in order (patterns in grammars/clean.toml):
    this one is not indented (centred title lines in a large size are joined too); without geometry
    (text) when the previous line is a body line with no sentence end and this one does not open a
    numbered item. Joins insert nothing between CJK characters and a space between Latin words.
+   A table row the reader found (``Line.table``) is a paragraph of its own, never joined; the rows
+   of each table give one span of ``Text.tables`` (a table going on over a page break stays one).
 4. Spaces: a space next to a CJK character is dropped (加 大 创 业 → 加大创业, 重   庆   市 →
    重庆市, 占 GDP 比重 → 占GDP比重), except a wide gap between two multi-character words (two issuers
    signed side by side).
@@ -252,6 +254,7 @@ class _L:
     left: Optional[float] = None  # block's left edge
     right: Optional[float] = None  # block's right edge
     noisy: bool = False  # geometry estimated by OCR: sizes vary from line to line
+    table: Optional[int] = None  # a table row (Line.table): a paragraph of its own, never joined
 
     @property
     def geo(self) -> bool:
@@ -439,7 +442,7 @@ def _page_lines(page: Page, pos: int, gb: bool) -> list[_L]:
         if not t.strip():
             continue
         out.append(_L(text=t.strip(), page_pos=pos, x0=ln.x0, x1=ln.x1, top=ln.top, size=ln.size,
-                      noisy=page.source == "ocr"))
+                      noisy=page.source == "ocr", table=ln.table))
     return out
 
 
@@ -545,6 +548,7 @@ def clean(source: Source) -> Text:
 
     # 4. paragraphs: lists of (page_pos, piece)
     paras: list[list[tuple[int, str]]] = []
+    para_table: list[Optional[tuple[int, int]]] = []  # (page_pos, table number) of a table row
     prev: Optional[_L] = None
     for ls in body_lines:
         for l in ls:
@@ -552,7 +556,9 @@ def clean(source: Source) -> Text:
             if not piece:
                 continue
             if prev is not None and paras:
-                if _alone(prev.text, rules) or _alone(l.text, rules) or _spread(prev) or _spread(l):
+                if prev.table is not None or l.table is not None:
+                    cont = False  # a table row is one line: nothing joins it
+                elif _alone(prev.text, rules) or _alone(l.text, rules) or _spread(prev) or _spread(l):
                     cont = False
                 elif prev.geo and l.geo:
                     cont = _continues_geo(prev, l, rules, body)
@@ -564,13 +570,17 @@ def clean(source: Source) -> Text:
                 paras[-1].append((l.page_pos, piece))
             else:
                 paras.append([(l.page_pos, piece)])
+                para_table.append(None if l.table is None else (l.page_pos, l.table))
             prev = l
 
     # 5. emit text and the source map
     out: list[str] = []
     offset = 0
     first_offset: list[Optional[int]] = [None] * npages
-    for para in paras:
+    tables: list[list[int]] = []  # [start, end] of each table
+    prev_key: Optional[tuple[int, int]] = None
+    for para, key in zip(paras, para_table):
+        para_start = offset
         last = ""
         for pos, piece in para:
             j = _joiner(last, piece)
@@ -582,6 +592,14 @@ def clean(source: Source) -> Text:
             out.append(piece)
             offset += len(piece)
             last = piece
+        if key is not None:
+            # consecutive rows are one table, unless a new table starts on the same page (a table
+            # going on over a page break stays one)
+            if prev_key is not None and not (key[0] == prev_key[0] and key[1] != prev_key[1]):
+                tables[-1][1] = offset
+            else:
+                tables.append([para_start, offset])
+        prev_key = key
         out.append("\n")
         offset += 1
     text = "".join(out)
@@ -601,7 +619,7 @@ def clean(source: Source) -> Text:
     if npages and not text.strip() and any(p.needs_ocr for p in pages):
         warnings.append(Warning(code="no-text", message="no usable text on any page"))
     return Text(text=text, source_map=SourceMap(tuple(starts)), info=source.info,
-                warnings=tuple(warnings))
+                warnings=tuple(warnings), tables=tuple((a, b) for a, b in tables))
 
 
 def _fill_printed(printed: list[Optional[int]], pages) -> None:

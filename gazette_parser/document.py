@@ -341,13 +341,23 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     named = _named_attachments(s, notice_span) if issues_something else []
     listed, list_lines = _attachment_list(lines, body_first, len(lines))
     after = (sig_last + 1) if sig_last is not None else body_first
+    # the title may name what it issues when the body does not (关于印发X的通知 / 现将X印发给你们)
+    derived: list[str] = []
+    if issues_something and not named and not listed:
+        m = g.att_from_title.search(title)
+        if m:
+            derived = [squeeze(m.group("title"))]
     titles: list[str] = []
-    for t in named + listed:
+    for t in named + listed + derived:
         if fold(t) not in [fold(x) for x in titles]:
             titles.append(t)
     printed: list[tuple[int, int, str]] = []  # (first line, last title line, title)
     for t in titles:
         where = _locate(lines, t, after, len(lines))
+        if where is None and (t in named or t in derived) and body_first + 1 < body_end_line:
+            # the issued text printed straight after the sentence that issues it, before the
+            # signature (or with no signature at all): 现将《X》印发给你们… / X / 一、…
+            where = _locate(lines, t, body_first + 1, body_end_line)
         if where is not None and not any(p[0] == where[0] for p in printed):
             printed.append((where[0], where[1], t))
     # an attachment printed under an 附件N label whose title the body does not name
@@ -360,17 +370,29 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
                     titles.append(t)
                     printed.append((i, tl[-1], t))
     printed.sort()
-    stops = sorted({p[0] for p in printed} | ({list_lines[0]} if list_lines else set()))
+    # the notice body ends where an issued text printed inside it begins
+    inner = [p[0] for p in printed if body_first <= p[0] < body_end_line]
+    notice_end_line = min(inner) if inner else body_end_line
+    if inner:
+        notice_hi = lines[notice_end_line].start
+        # titles in 《》 quoted by the issued text itself are not what the notice issues
+        head_named = _named_attachments(s, _trim(s, notice_lo, notice_hi))
+        titles = [t for t in titles if t in head_named or t in listed
+                  or any(p[2] == t for p in printed)]
+    # a title taken from the document's title counts only where it is printed
+    titles = [t for t in titles if t not in derived or any(p[2] == t for p in printed)]
+    stops = sorted({p[0] for p in printed} | ({list_lines[0]} if list_lines else set())
+                   | ({body_end_line} if inner and body_end_line < len(lines) else set()))
     attachments: list[Attachment] = []
     body_spans: list[Span] = []
     if notice_span is not None:
-        hi_line = body_end_line
-        if list_lines and body_first <= list_lines[0] < body_end_line:
+        hi_line = notice_end_line
+        if list_lines and body_first <= list_lines[0] < notice_end_line:
             hi_line = list_lines[0]
         sp = _trim(s, notice_lo, lines[hi_line].start if hi_line < len(lines) else end)
         if sp:
             body_spans.append(sp)
-            if list_lines and list_lines[1] + 1 < body_end_line and hi_line == list_lines[0]:
+            if list_lines and list_lines[1] + 1 < notice_end_line and hi_line == list_lines[0]:
                 tail = _trim(s, lines[list_lines[1] + 1].start, notice_hi)
                 if tail:
                     body_spans.append(tail)
@@ -382,6 +404,9 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
                  else lines[first + 1].start, lines[last].end)
         bspan = _trim(s, lines[last].end, lines[stop_line].start if stop_line < len(lines) else end) \
             if last + 1 < stop_line else None
+        blank = g.att_title_blank.search(s, tspan[0], tspan[1])
+        if blank and blank.end() == tspan[1] and blank.start() > tspan[0]:
+            tspan = (tspan[0], blank.start())
         by_title[t] = Attachment(title=squeeze(s[tspan[0]:tspan[1]]), span=tspan, body_span=bspan)
         if bspan:
             body_spans.append(bspan)
@@ -390,7 +415,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
     # text after the signature that no attachment heading claims is still body: an attachment
     # whose title the notice does not name, or (in an excerpt) clauses after a misplaced date
     if sig is not None:
-        first_claimed = printed[0][0] if printed else len(lines)
+        first_claimed = min([p[0] for p in printed if p[0] >= after], default=len(lines))
         if list_lines and after <= list_lines[0] < first_claimed:
             first_claimed = list_lines[0]
         if after < first_claimed:

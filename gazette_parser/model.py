@@ -46,6 +46,9 @@ class Line:
     top: Optional[float] = None
     bottom: Optional[float] = None
     size: Optional[float] = None  # dominant font size
+    # a row of a table (HTML <table>, a ruled PDF table): the table's number on its page (0, 1 …);
+    # None for running text. A row is one line, its cells separated by a wide gap ("  ").
+    table: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,14 @@ class Text:
     source_map: SourceMap
     info: SourceInfo
     warnings: tuple[Warning, ...] = ()
+    # where tables stand in ``text``: one (start, end) per table, each row of it one line; a
+    # numbered cell in there ("1.重点人群签约服务覆盖率") is table content, never a clause
+    tables: tuple[Span, ...] = ()
+
+    def in_table(self, offset: int) -> bool:
+        """Whether an offset of ``text`` lies in a table."""
+        i = bisect.bisect_right([t[0] for t in self.tables], offset) - 1
+        return i >= 0 and offset < self.tables[i][1]
 
     def page(self, offset: int) -> Optional[int]:
         """Printed page at an offset (falls back to the physical index when none is printed)."""

@@ -90,6 +90,8 @@ class _Grammar:
         self.att_list_head = c(at["list_head"])
         self.att_list_item = c(at["list_item"])
         self.att_label = c(at["label"])
+        self.att_from_title = c(at["from_title"])
+        self.att_title_blank = c(at["title_blank"])
         i = g["issue"]
         self.gazette = c(i["gazette"])
         self.year = c(i["year"])

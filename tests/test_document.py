@@ -306,3 +306,52 @@ def test_real_web_pages_through_the_public_api(name, number, date):
     d = issue.documents[0]
     assert (d.doc_number, d.date) == (number, date)
     assert d.issuers and d.title and d.attachments
+
+
+def _plan_before_signature(raw: str) -> str:
+    """京政发〔2023〕14号 laid out as some web pages print it: the plan straight after the sentence
+    that 印发s it, the signature and date after the plan."""
+    lines = [ln for ln in raw.splitlines() if ln.strip()]
+    k = next(i for i, ln in enumerate(lines) if is_date_line(ln))
+    sig = lines[k - 1:k + 2]  # 北京市人民政府 / 2023年5月21日 / （此件公开发布）
+    return "\n".join(lines[:k - 1] + lines[k + 2:] + sig) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["signature after the plan", "no signature", "title names it without 《》"])
+def test_plan_printed_straight_after_the_yinfa_sentence(layout):
+    raw = read("bj_jingzhengfa_2023_14.txt")
+    ref_text, (ref,) = build(raw)
+    moved = _plan_before_signature(raw)
+    if layout == "no signature":
+        moved = "\n".join(moved.splitlines()[:-3]) + "\n"
+    if layout == "title names it without 《》":
+        moved = moved.replace("《", "").replace("》", "")
+    text, (d,) = build(moved)
+    (plan,) = d.attachments
+    assert plan.title == "北京市加快建设具有全球影响力的人工智能创新策源地实施方案（2023-2025年）"
+    assert quote(text, plan.span) == plan.title
+    notice = quote(text, d.body_spans[0])
+    assert notice.startswith("现将") and notice.endswith("请认真贯彻落实。")
+    body = quote(text, plan.body_span)
+    assert body.startswith("为贯彻落实国家发展新一代人工智能的决策部署")
+    assert "北京市人民政府\n2023年5月21日" not in body and "（此件公开发布）" not in body
+    assert d.body_spans == [d.body_spans[0], plan.body_span]
+    assert body == quote(ref_text, ref.attachments[0].body_span)  # the same plan as where it follows the signature
+    if layout != "no signature":
+        assert (d.issuers, d.date) == (["北京市人民政府"], "2023-05-21")
+
+
+@pytest.mark.parametrize("name,regulation", [
+    ("gwy_guoling_707.txt", "中华人民共和国个人所得税法实施条例"),  # 现公布修订后的《X》
+    ("gz_zhengfuling_179.txt", "广州市老年人优待办法"),            # 《X》已经…通过，现予公布
+])
+def test_order_keeps_its_header_as_title_and_issues_the_regulation(name, regulation):
+    """GB/T 9704-2012 10.1: a 令 has 发文机关标志 + 令号 + 正文 and no 标题 of its own, so the title is
+    the header; what it 公布s is its attachment, with the regulation's title line and body."""
+    text, (d,) = build(read(name))
+    assert d.doc_type == "令" and d.title.endswith("令")
+    (reg,) = d.attachments
+    assert reg.title == regulation and quote(text, reg.span) == regulation
+    assert reg.body_span == d.body_spans[-1]
+    assert "第一条" in quote(text, reg.body_span)
+    assert d.body_spans[0][1] <= reg.span[0]

@@ -12,8 +12,12 @@ How the body is found, without a list of sites:
    through unchanged;
 4. the title, when a page prints it above the body (a heading or paragraph whose text is the
    page ``<title>`` minus the site's suffix), is put back as the first line;
-5. lines: every block element (p, div, br, li, tr, h1-h6 …) ends a line; table cells on one row are
-   separated by a wide gap.
+5. lines: every block element (p, div, br, li, tr, h1-h6 …) ends a line. A data table (two rows or
+   more with two filled cells or more, no table nested in it, no cell holding most of its text — a
+   table used for page layout is read as ordinary blocks) gives one line per row, marked
+   ``Line.table`` with the table's number: its cells separated by a wide gap, the paragraphs inside a
+   cell by a space, so a cell "1.重点人群签约服务覆盖率" is never a line of its own. Rows of one cell
+   above the first row of several (a title spanning the table: "附件1", its title) stay running text.
 
 The result is one page of lines without geometry; clean joins and normalises them like text.
 """
@@ -112,10 +116,40 @@ _DOCNO = re.compile(r"〔\s*\d{4}\s*〕|\[\s*\d{4}\s*\]|第\s*\d+\s*号|\d+\s*�
 
 
 class _Out:
-    __slots__ = ("text", "link_only", "centered", "link_share")
+    __slots__ = ("text", "link_only", "centered", "link_share", "table")
 
-    def __init__(self, text: str, link_only: bool, centered: bool, link_share: float = 0.0):
+    def __init__(self, text: str, link_only: bool, centered: bool, link_share: float = 0.0,
+                 table: Optional[int] = None):
         self.text, self.link_only, self.centered, self.link_share = text, link_only, centered, link_share
+        self.table = table  # number of the data table this line is a row of, None for running text
+
+
+def _rows(table) -> list:
+    """The rows of a table (not of tables nested in it)."""
+    return [r for r in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+
+
+def _cells(row) -> list:
+    return [c for c in row if _tag(c) in _CELL]
+
+
+def _data_table(table) -> bool:
+    """A table of data (rows of cells), not a table laying out the page around the text."""
+    if table.xpath(".//table"):
+        return False  # layout tables nest; data tables do not
+    rows = _rows(table)
+    filled = 0
+    hans: list[int] = []
+    for r in rows:
+        cells = _cells(r)
+        texts = [re.sub(r"\s+", "", c.text_content() or "") for c in cells]
+        if sum(1 for t in texts if t) >= 2:
+            filled += 1
+        hans.extend(_han(t) for t in texts)
+    if filled < 2:
+        return False
+    total = sum(hans)
+    return not (total >= 300 and max(hans) >= 0.5 * total)  # one cell holding the page's text
 
 
 def _centered(e) -> bool:
@@ -123,7 +157,10 @@ def _centered(e) -> bool:
             or bool(_CENTER.search(e.get("style") or "")))
 
 
-def _lines(el) -> list[_Out]:
+def _lines(el, tables: Optional[list] = None) -> list[_Out]:
+    """Lines of an element; ``tables`` counts the data tables met (one counter per page)."""
+    if tables is None:
+        tables = [0]
     lines: list[_Out] = []
     buf: list[str] = []
     state = {"plain": False, "center": False, "linkc": 0, "allc": 0}
@@ -157,6 +194,9 @@ def _lines(el) -> list[_Out]:
         block = tag in _BLOCK
         if block:
             flush()
+        if tag == "table" and _data_table(e):
+            _table_rows(e, link, center, tables, lines)
+            return
         link = link or tag == "a"
         center = center or _centered(e)
         if tag in _CELL and buf and "".join(buf).strip():
@@ -173,8 +213,37 @@ def _lines(el) -> list[_Out]:
     return lines
 
 
-def _tidy(lines: list[_Out]) -> list[str]:
-    """Drop page furniture at the body's edges; join a title centred over several lines."""
+def _table_rows(table, link: bool, center: bool, tables: list, lines: list[_Out]) -> None:
+    """One line per row of a data table: cells split by a wide gap, a cell's paragraphs by a space."""
+    number = tables[0]
+    tables[0] += 1
+    for cap in table.xpath("./caption"):
+        lines.extend(_lines(cap, tables))
+    body = False  # past the title rows
+    for row in _rows(table):
+        outs = []
+        cells: list[str] = []
+        for cell in _cells(row):
+            got = _lines(cell, tables)
+            text = " ".join(o.text for o in got).strip()
+            if text:
+                cells.append(text)
+                outs.extend(got)
+        if len(cells) == 1 and not body:
+            lines.extend(outs)  # a title row spanning the table ("附件1" / its title): running text
+            continue
+        if cells:
+            body = True
+            n = sum(len(o.text) for o in outs)
+            share = sum(o.link_share * len(o.text) for o in outs) / n if n else 0.0
+            only = link or all(o.link_only for o in outs)
+            lines.append(_Out("  ".join(cells), only, False, share, number))
+
+
+def _tidy(lines: list[_Out]) -> list[tuple[str, Optional[int]]]:
+    """Drop page furniture at the body's edges; join a title centred over several lines.
+
+    Gives (text, table number or None) per line."""
 
     def furniture(o: _Out) -> bool:
         t = o.text.strip()
@@ -188,17 +257,17 @@ def _tidy(lines: list[_Out]) -> list[str]:
     # link bars inside the body ("PDF格式下载 收藏 打印", "字号：大 中 小"); attachments stay
     lines = [o for o in lines
              if not (o.link_share >= 0.5 and len(re.sub(r"\s", "", o.text)) <= 20 and "附件" not in o.text)]
-    out: list[str] = []
+    out: list[tuple[str, Optional[int]]] = []
     i = 0
     while i < len(lines):
         o = lines[i]
         text = o.text
-        if i < 6 and o.centered:
-            while (i + 1 < len(lines) and lines[i + 1].centered and _title_part(text)
-                   and _title_part(lines[i + 1].text)):
+        if i < 6 and o.centered and o.table is None:
+            while (i + 1 < len(lines) and lines[i + 1].centered and lines[i + 1].table is None
+                   and _title_part(text) and _title_part(lines[i + 1].text)):
                 i += 1
                 text = text + lines[i].text
-        out.append(text)
+        out.append((text, o.table))
         i += 1
     return out
 
@@ -267,13 +336,13 @@ def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
     title = _title_line(root, body, page_title)
     if title:
         t = re.sub(r"\s+", "", title)
-        heads = [re.sub(r"\s+", "", l) for l in lines[:4]]
+        heads = [re.sub(r"\s+", "", l) for l, _ in lines[:4]]
         if not any(t in h or (len(h) >= 0.6 * len(t) and h in t) for h in heads):
-            lines.insert(0, title)
+            lines.insert(0, (title, None))
     docno = _docno_line(root, body)
-    if docno and not any(_DOCNO_ANY.search(l) for l in lines[:6]):
-        lines.insert(1 if title else 0, docno)
+    if docno and not any(_DOCNO_ANY.search(l) for l, _ in lines[:6]):
+        lines.insert(1 if title else 0, (docno, None))
     if not lines:
         raise ReadError("no text in the HTML page", file=path)
     info = SourceInfo(path=path, format="html", sha256=sha256, size=len(data), pages=1)
-    return Source(info=info, pages=(Page(index=1, lines=tuple(Line(l) for l in lines)),))
+    return Source(info=info, pages=(Page(index=1, lines=tuple(Line(l, table=k) for l, k in lines)),))

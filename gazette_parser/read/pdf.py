@@ -6,7 +6,9 @@ read) and hand clean a tuple of ``Line`` objects per page with geometry and font
 - pdfplumber: lines are built here from the page's characters — rows by position, a two-column
   page split at its gutter (position-sorted extraction would interleave the columns), digits that
   some fonts set on a shifted baseline put back into their row, gaps turned into spaces (a wide
-  gap into two, so clean can tell joint issuers from letter spacing).
+  gap into two, so clean can tell joint issuers from letter spacing). A table drawn with rules
+  gives one line per row (cells split by a wide gap), marked ``Line.table`` with the table's
+  number on the page, so clean and clauses know a numbered cell is table content.
 - pdfium: pdfium's own text lines (content order, which keeps columns apart), with the geometry of
   each line's first and last character. Several times faster; slightly less careful with layout.
 
@@ -283,7 +285,7 @@ def _page_lines_pdfplumber(page, w: float, h: float) -> list[Line]:
         return x0 - pad <= cx <= x1 + pad and top - pad <= cy <= bottom + pad
 
     rows_out: list[Line] = []
-    for t in tables:
+    for number, t in enumerate(tables):
         for row in t.rows:
             cells = []
             sizes: Counter = Counter()
@@ -299,7 +301,8 @@ def _page_lines_pdfplumber(page, w: float, h: float) -> list[Line]:
             if cells:
                 x0, top, x1, bottom = row.bbox
                 rows_out.append(Line(text="  ".join(cells), x0=round(x0, 2), x1=round(x1, 2), top=round(top, 2),
-                                     bottom=round(bottom, 2), size=sizes.most_common(1)[0][0] if sizes else None))
+                                     bottom=round(bottom, 2), size=sizes.most_common(1)[0][0] if sizes else None,
+                                     table=number))
     rest = [c for c in chars if not any(inside(c, t.bbox) for t in tables)]
     lines = lines_from_chars(rest, w, h)
     for r in rows_out:  # rows go where they stand on the page
