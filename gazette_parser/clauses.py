@@ -13,10 +13,11 @@ How it works, line by line over each body span (the cleaned text has one paragra
    paragraph (no closing punctuation): "1000 万元。" after a page break, "2. …" under "附件：1. …".
    Otherwise it is a clause, with a sequence warning (skipped / repeated / out of order).
 4. A table row (a line inside one of ``Text.tables``: the readers found the table) is never a
-   candidate and never a boundary, whatever it opens with ("1.重点人群签约服务覆盖率", "24", "（一）"):
-   it belongs to the open clause like any other line — its text and span take the table in, one
-   row per line of Clause.text — and a table before any clause (an attachment that is a table)
-   belongs to none. A row counts as a finished paragraph for the line after it.
+   candidate, whatever it opens with ("1.重点人群签约服务覆盖率", "24", "（一）"): it belongs to the
+   open clause like any other line — its text and span take the table in, one row per line of
+   Clause.text — and a table before any clause (an attachment that is a table) belongs to none. A
+   row counts as a finished paragraph for the line after it. A row can still close the run (a
+   signature set in a table, its date a row of its own).
 5. Every other line belongs to the open clause. A signature date, a 文号 line or an attachment
    heading closes the run (the numbering restarts after it), so one body span holding several
    documents, or a notice and the plan it issues, still gives sensible trees.
@@ -459,8 +460,6 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
     for i, ln in enumerate(lines):
         if ln.table:
             in_list = False
-            sec.feed(ln, None)  # table content: never a clause, never a boundary
-            continue
         if in_list:
             mk = _marker(g, ln)
             if mk is not None and mk.level.name in ("arabic_dot", "paren_arabic", "circled"):
@@ -472,7 +471,7 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
             # short unpunctuated lines just above (issuer names, the next document's title) go too
             j = i - 1
             while j >= 0 and i - j <= 3 and len(lines[j].s) <= 40 and not _ends_paragraph(g, lines[j].s) \
-                    and not lines[j].table and _marker(g, lines[j]) is None:
+                    and (lines[j].table or _marker(g, lines[j]) is None):
                 boundary = j
                 j -= 1
         elif g.attachment_list.match(ln.s):
@@ -484,8 +483,8 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
             out.extend(sec.clauses())
             sec = _Section(g, text, warnings)
             continue
-        if _list_marker(g, ln.s):
-            sec.feed(ln, None)
+        if ln.table or _list_marker(g, ln.s):
+            sec.feed(ln, None)  # a table row or a bullet: part of the open clause, never one
             continue
         sec.feed(ln, _marker(g, ln))
     out.extend(sec.clauses())

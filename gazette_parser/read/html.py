@@ -195,7 +195,7 @@ def _lines(el, tables: Optional[list] = None) -> list[_Out]:
         if block:
             flush()
         if tag == "table" and _data_table(e):
-            _table_rows(e, link, center, tables, lines)
+            _table_rows(e, link, tables, lines)
             return
         link = link or tag == "a"
         center = center or _centered(e)
@@ -213,7 +213,7 @@ def _lines(el, tables: Optional[list] = None) -> list[_Out]:
     return lines
 
 
-def _table_rows(table, link: bool, center: bool, tables: list, lines: list[_Out]) -> None:
+def _table_rows(table, link: bool, tables: list, lines: list[_Out]) -> None:
     """One line per row of a data table: cells split by a wide gap, a cell's paragraphs by a space."""
     number = tables[0]
     tables[0] += 1

@@ -51,12 +51,13 @@ def test_numbered_table_cells_are_neither_lines_nor_clauses():
 
 
 def test_a_table_inside_a_clause_stays_in_that_clause():
-    """The indicator table (less its "附件1" title row) moved under "（一）加强组织领导": its rows ("2.签约服务覆盖率 …") become
-    part of that clause's text, one row per line, and "（二）强化监管评价" still follows it."""
+    """The indicator table (less its "附件1" title row) moved under "（一）加强组织领导": its rows
+    ("2.签约服务覆盖率 …") become part of that clause's text, one row per line, and "（二）强化监管评价"
+    still follows it as the next sibling."""
     root = lxml.html.parse(str(DATA / "gz_suiweihan_2023_1930.html")).getroot()
     table = next(t for t in root.iter("table") if "重点人群签约服务覆盖率" in t.text_content())
     anchor = next(p for p in root.iter("p") if p.text_content().strip().startswith("（一）加强组织领导"))
-    title_row = table.xpath(".//tr")[0]  # "附件1" and the attachment's title: not part of a clause's table
+    title_row = table.xpath(".//tr")[0]  # "附件1" and the attachment's title: not a clause's table
     assert "附件1" in title_row.text_content()
     title_row.drop_tree()
     anchor.addnext(table)  # lxml moves the element
