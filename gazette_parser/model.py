@@ -200,7 +200,8 @@ class UnitRef:
     span: Span  # where it is printed (for an expanded name, the printed stretch it came from)
     inherited: bool = False  # from a heading note or a "下同" rule rather than the clause's own note
     known: bool = True  # found in the registry
-    page: Optional[int] = None
+    page: Optional[int] = None  # printed page of the name
+    page_index: Optional[int] = None  # physical page (1-based) of the name
 
 
 @dataclass
@@ -214,7 +215,8 @@ class Target:
     year: Optional[int]
     kind: str  # "target" (a goal to reach) | "parameter" (a rate, cap, term…)
     span: Span
-    page: Optional[int] = None
+    page: Optional[int] = None  # printed page of the phrase
+    page_index: Optional[int] = None  # physical page (1-based) of the phrase
 
 
 @dataclass

@@ -532,6 +532,7 @@ def attach_targets(text: Text, document: Document) -> Document:
         found = find_targets(text.text[a:b], offset=a, year_context=inherited.get((a, b, c.label, c.level)))
         for t in found:
             t.page = text.page(t.span[0])
+            t.page_index = text.page_index(t.span[0])
         return replace(c, targets=found)
 
     return replace(document, clauses=map_clauses(document.clauses, fn))

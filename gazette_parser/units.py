@@ -812,7 +812,8 @@ def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited:
             if not known and it.name not in unknown:
                 unknown[it.name] = span
             out.append(UnitRef(name=it.name, canonical=canonical, span=span, inherited=inherited,
-                               known=known, page=text.page(span[0])))
+                               known=known, page=text.page(span[0]),
+                               page_index=text.page_index(span[0])))
     return out
 
 

@@ -161,6 +161,8 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               "clause's own note."),
         Field("known", "boolean", "True when the name was found in the unit registry."),
         Field("page", "integer", "Printed page of the name.", nullable=True),
+        Field("page_index", "integer", "Physical page (1-based) of the name in the source file.",
+              nullable=True, optional=True),
     ]),
     "Target": ("A numeric target or policy parameter stated in a clause.", [
         Field("text", S, "The minimal phrase, as printed, e.g. 建成区绿化覆盖率不低于43%.", xml="elem"),
@@ -175,6 +177,8 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               enum=("target", "parameter")),
         Field("span", "span", "The phrase. " + SPAN_DOC),
         Field("page", "integer", "Printed page of the phrase.", nullable=True),
+        Field("page_index", "integer", "Physical page (1-based) of the phrase in the source file.",
+              nullable=True, optional=True),
     ]),
     "Warning": ("Something the parser could not place, with where it happened.", [
         Field("code", S, "Stable machine-readable code, e.g. toc-unmatched, xml-illegal-char.",

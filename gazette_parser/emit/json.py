@@ -122,9 +122,11 @@ def _value(ftype: str, v: Any) -> Any:
 def _object(name: str, d: dict) -> Any:
     if name == "DocNumberParts":
         return {k: d[k] for k in ("prefix", "year", "serial") if k in d}
+    cls = _CLASSES[name]
+    own = {f.name for f in dataclasses.fields(cls)}  # an optional output-only field (source.text) is not
     kwargs = {f.name: _value(f.type, d[f.name]) for f in _fields.fields_of(name)
-              if not f.derived and not f.optional and f.name in d}
-    return _CLASSES[name](**kwargs)
+              if not f.derived and f.name in d and f.name in own}
+    return cls(**kwargs)
 
 
 def issue_from_dict(d: dict) -> Issue:
