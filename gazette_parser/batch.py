@@ -248,7 +248,8 @@ def convert_one(task: dict) -> dict:
         registry = _registry(task.get("grammar_dir"), task.get("units_file"))
         source = task["data"] if task.get("data") is not None else task["path"]
         try:
-            issue = parse(source, backend=task["backend"], ocr=task["ocr"], registry=registry,
+            issue = parse(source, backend=task["backend"], ocr=task["ocr"], ocr_jobs=task.get("ocr_jobs", 1),
+                          registry=registry,
                           name=task["path"])
             result["sha256"] = issue.source.sha256
             result["outputs"] = render_kinds(issue, task["fmt"])
@@ -716,8 +717,11 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
                 continue
             groups.setdefault(inp.sha256, []).append(inp)
 
+        jobs = opts.jobs or _cores()
+        # The job budget: a scanned file's OCR pages share the cores the other workers leave free.
+        ocr_jobs = 1 if opts.executor == "dask" else max(1, _cores() // jobs)
         tasks = [{"path": g[0].path, "sha256": sha, "fmt": opts.fmt, "backend": opts.backend,
-                  "ocr": opts.ocr, "grammar_dir": opts.grammar_dir, "units_file": opts.units_file,
+                  "ocr": opts.ocr, "ocr_jobs": ocr_jobs, "grammar_dir": opts.grammar_dir, "units_file": opts.units_file,
                   "max_memory_mb": opts.max_memory_mb or None} for sha, g in groups.items()]
         timeout = opts.timeout or None
         if executor_fn is not None:
@@ -725,7 +729,6 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
         elif opts.executor == "dask":
             results = run_dask(tasks, opts.scheduler, timeout)
         else:
-            jobs = opts.jobs or _cores()
             results = run_local(tasks, jobs, timeout, opts.max_memory_mb or None)
 
         # 3. run, recording each result as it arrives

@@ -34,20 +34,22 @@ def parse(
     *,
     backend: str = "pdfplumber",
     ocr: str = "auto",
+    ocr_jobs: int = 1,
     registry: Optional["units.Registry"] = None,
     name: Optional[str] = None,
 ) -> Issue:
     """Parse a gazette issue (or a single document) into the model.
 
     ``source`` is a path (str or PathLike), the raw bytes of a file, or the text itself.
+    ``ocr_jobs`` pages of a scanned PDF are OCR'd at a time (0 = one per CPU).
     Raises a ``GazetteError`` subclass (ParseError, ReadError, NeedsOCR) for unusable input.
     """
     if isinstance(source, str) and not _looks_like_path(source):
         # Text given in memory: lone surrogates cannot be encoded, so they become U+FFFD here.
         data = _LONE_SURROGATE.sub("\ufffd", source).encode("utf-8")
-        src = read_source(data, name=name, backend=backend, ocr=ocr)
+        src = read_source(data, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
     else:
-        src = read_source(source, name=name, backend=backend, ocr=ocr)
+        src = read_source(source, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
     text = clean.clean(src)
     seg = segment.segment(text)
     if not seg.documents:

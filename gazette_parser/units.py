@@ -694,6 +694,9 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
         a, b = i + 1, j
         after = j + 1
         at_end = after >= n or s[after] in g.sentence_ends or s[after] in "；;\uA3BB" or lo.line_break_after(after)
+        # "…。（体育总局、公安部负责）完善…": a note right after a finished sentence, mid-paragraph,
+        # closes that sentence (国办发 documents put several notes in one paragraph)
+        at_end = at_end or (i > 0 and s[i - 1] in g.sentence_ends)
         note = _bracket_note(lo, a, b, g, reg, state, at_end)
         if note is not None:
             note.span = (i, j + 1)

@@ -389,3 +389,17 @@ def test_usable_lang_drops_missing_models(monkeypatch):
     monkeypatch.setattr(ocr, "_languages", lambda cmd: ("chi_sim", "osd"))
     assert ocr.usable_lang("chi_sim+eng") == "chi_sim"
     assert ocr.usable_lang("eng") == ""
+
+
+@pytest.mark.ocr
+def test_pages_ocr_in_parallel_give_the_same_result():
+    """--ocr-jobs: the garbled issue's pages OCR'd two at a time parse exactly as one at a time."""
+    if not ocr.available():
+        pytest.skip("tesseract with chi_sim is not installed")
+    import gazette_parser
+
+    pdf = DATA / "bj_gazette_2023_gjj_taoshu_garbled.pdf"
+    one = gazette_parser.parse(pdf, ocr="auto", ocr_jobs=1)
+    two = gazette_parser.parse(pdf, ocr="auto", ocr_jobs=2)
+    assert one.to_json() == two.to_json()
+    assert one.documents[0].doc_number == "京房公积金发〔2023〕31号"

@@ -218,7 +218,7 @@ def test_ocr_unavailable_gives_needs_ocr(monkeypatch):
 
 
 def test_ocr_contract(monkeypatch):
-    """Pages needing OCR go to ocr.ocr_page(pdf_bytes, page_no) and come back marked as OCR."""
+    """Pages needing OCR go to ocr.ocr_pages(pdf_bytes, pages, jobs) and come back marked as OCR."""
     import types
 
     import gazette_parser.read.pdf as pdfmod
@@ -226,14 +226,14 @@ def test_ocr_contract(monkeypatch):
 
     calls = []
 
-    def ocr_page(data, n):
-        calls.append(n)
-        return [Line(f"第{n}页识别文字。", 10, 200, 100, 112, 12)], 88.5
+    def ocr_pages(data, pages, jobs=1, return_exceptions=False):
+        calls.append((list(pages), jobs))
+        return [([Line(f"第{n}页识别文字。", 10, 200, 100, 112, 12)], 88.5) for n in pages]
 
-    fake = types.SimpleNamespace(available=lambda: True, ocr_page=ocr_page)
+    fake = types.SimpleNamespace(available=lambda: True, ocr_pages=ocr_pages)
     monkeypatch.setattr(pdfmod, "_ocr_module", lambda: fake)
-    src = read_source(GARBLED, backend="pdfium", ocr="auto")
-    assert calls == [1, 2]
+    src = read_source(GARBLED, backend="pdfium", ocr="auto", ocr_jobs=2)
+    assert calls == [([1, 2], 2)]  # all flagged pages in one call, within the job budget
     assert [(p.source, p.confidence, p.needs_ocr) for p in src.pages] == [
         ("ocr", 88.5, "garbled text layer"), ("ocr", 88.5, "garbled text layer")]
     t = clean(src)

@@ -24,15 +24,17 @@ def load_registry(grammar_dir, units_file):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 @format_option
 @parse_options
+@click.option("--ocr-jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Pages OCR'd at a time (0 = one per CPU).")
 @click.option("--tree", is_flag=True, help="Print an outline of the clause tree instead of the data.")
 @click.option("--include-text", is_flag=True, help="Add the cleaned text (what spans point into) to the output.")
-def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, tree, include_text):
+def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_jobs, tree, include_text):
     """Parse FILE (a gazette issue or one document: .pdf, .html or .txt)."""
     from ..pipeline import parse
 
     try:
         registry = load_registry(grammar_dir, units_file)
-        issue = parse(Path(file), backend=backend, ocr=ocr, registry=registry)
+        issue = parse(Path(file), backend=backend, ocr=ocr, ocr_jobs=ocr_jobs, registry=registry)
     except GazetteError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)

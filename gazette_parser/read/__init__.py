@@ -55,8 +55,10 @@ def read_source(
     name: Optional[str] = None,
     backend: str = "pdfplumber",
     ocr: str = "auto",
+    ocr_jobs: int = 1,
 ) -> Source:
-    """Read a path or raw bytes into a Source. ``name`` labels bytes in messages."""
+    """Read a path or raw bytes into a Source. ``name`` labels bytes in messages; ``ocr_jobs`` is
+    how many PDF pages are OCR'd at a time (0 = one per CPU)."""
     if isinstance(source, (bytes, bytearray)):
         data, path = bytes(source), name
     else:
@@ -77,7 +79,7 @@ def read_source(
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data, path=path, sha256=sha, backend=backend, ocr=ocr)
+        return read_pdf(data, path=path, sha256=sha, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
     if fmt == "html":
         from .html import read_html
 

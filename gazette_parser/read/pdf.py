@@ -532,6 +532,12 @@ def _check_header(data: bytes, path: Optional[str]) -> None:
 # OCR
 
 
+def _needs_ocr_warning(index: int, reason: str, ocr: str) -> Warning:
+    why = f"page {index}: {reason}; its text is not read"
+    why += " (OCR disabled by --ocr never)" if ocr == "never" else f" — to OCR it, {_OCR_HINT}"
+    return Warning(code="needs-ocr", page_index=index, message=why)
+
+
 def _ocr_module():
     try:
         from .. import ocr  # noqa: F401  (owned by the OCR stage; may not exist yet)
@@ -540,7 +546,9 @@ def _ocr_module():
     return ocr
 
 
-def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfplumber", ocr: str = "auto") -> Source:
+def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfplumber", ocr: str = "auto",
+             ocr_jobs: int = 1) -> Source:
+    """``ocr_jobs`` pages are OCR'd at a time (0 = one per CPU); the batch runner passes its share."""
     if backend not in BACKENDS:
         raise ReadError(f"unknown PDF backend {backend!r} (choose {', '.join(BACKENDS)})", file=path)
     if ocr not in OCR_MODES:
@@ -551,6 +559,7 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfp
     warnings: list[Warning] = []
     ocr_mod = None
     ocr_ready: Optional[bool] = None
+    to_ocr: list[int] = []  # positions in ``pages`` whose page goes to OCR, all at once below
     for index, lines, w, h, has_image in reader(data, path):
         reason: Optional[str] = None
         if not lines:
@@ -562,31 +571,31 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfp
         if reason is not None:
             lines = []
         want_ocr = ocr == "always" or (ocr == "auto" and reason is not None)
-        if want_ocr:
-            if ocr_ready is None:
-                ocr_mod = _ocr_module()
-                try:
-                    ocr_ready = bool(ocr_mod and ocr_mod.available())
-                except Exception:
-                    ocr_ready = False
-            if ocr_ready:
-                try:
-                    olines, conf = ocr_mod.ocr_page(data, index)
-                except Exception as e:
-                    warnings.append(Warning(code="ocr-failed", page_index=index,
-                                            message=f"OCR of page {index} failed: {_short(e)}"))
-                else:
-                    pages.append(Page(index=index, lines=tuple(olines), width=w, height=h, source="ocr",
-                                      confidence=conf, needs_ocr=reason))
-                    continue
-        if reason is not None:
-            why = f"page {index}: {reason}; its text is not read"
-            if ocr == "never":
-                why += " (OCR disabled by --ocr never)"
-            else:
-                why += f" — to OCR it, {_OCR_HINT}"
-            warnings.append(Warning(code="needs-ocr", page_index=index, message=why))
+        if want_ocr and ocr_ready is None:
+            ocr_mod = _ocr_module()
+            try:
+                ocr_ready = bool(ocr_mod and ocr_mod.available())
+            except Exception:
+                ocr_ready = False
+        if want_ocr and ocr_ready:
+            to_ocr.append(len(pages))
+        elif reason is not None:
+            warnings.append(_needs_ocr_warning(index, reason, ocr))
         pages.append(Page(index=index, lines=tuple(lines), width=w, height=h, needs_ocr=reason))
+    if to_ocr:
+        results = ocr_mod.ocr_pages(data, [pages[i].index for i in to_ocr], jobs=ocr_jobs,
+                                    return_exceptions=True)
+        for pos, result in zip(to_ocr, results):
+            page = pages[pos]
+            if isinstance(result, BaseException):
+                warnings.append(Warning(code="ocr-failed", page_index=page.index,
+                                        message=f"OCR of page {page.index} failed: {_short(result)}"))
+                if page.needs_ocr is not None:
+                    warnings.append(_needs_ocr_warning(page.index, page.needs_ocr, ocr))
+                continue
+            olines, conf = result
+            pages[pos] = Page(index=page.index, lines=tuple(olines), width=page.width, height=page.height,
+                              source="ocr", confidence=conf, needs_ocr=page.needs_ocr)
     if ocr == "always" and ocr_ready is False:
         warnings.insert(0, Warning(code="ocr-unavailable", message=f"--ocr always, but OCR is not available: {_OCR_HINT}"))
     if not pages:
