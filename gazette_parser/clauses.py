@@ -101,6 +101,10 @@ class Grammar:
     doc_number: "re.Pattern[str]"
     attachment: "re.Pattern[str]"
     closing: "re.Pattern[str]"
+    colophon: Optional["re.Pattern[str]"]
+    closing_paragraph: Optional["re.Pattern[str]"]
+    heading_note: Optional["re.Pattern[str]"]
+    colon_heading_max: int
     attachment_list: "re.Pattern[str]"
     toc_line: "re.Pattern[str]"
     terminal: "re.Pattern[str]"
@@ -128,6 +132,10 @@ def _compile(raw: dict) -> Grammar:
         doc_number=re.compile(b["doc_number"]),
         attachment=re.compile(b["attachment"]),
         closing=re.compile(b["closing"]),
+        colophon=re.compile(b["colophon"]) if b.get("colophon") else None,
+        closing_paragraph=re.compile(b["closing_paragraph"]) if b.get("closing_paragraph") else None,
+        heading_note=re.compile(raw["text"]["heading_note"]) if raw["text"].get("heading_note") else None,
+        colon_heading_max=int(raw["text"].get("colon_heading_max", 16)),
         attachment_list=re.compile(b["attachment_list"]),
         toc_line=re.compile(b["toc_line"]),
         terminal=re.compile(raw["text"]["terminal"]),
@@ -219,7 +227,10 @@ def _ends_paragraph(g: Grammar, s: str) -> bool:
 
 
 _NOT_HEADING_END = re.compile(r"[；;，,、]\s*$")
+_ARTICLE_LEVELS = ("part", "chapter", "section", "article")
 _COLON_END = re.compile(r"[：:]\s*$")
+_LIST_PUNCT = re.compile(r"[，,、；;]")
+_SEMICOLON_END = re.compile(r"[；;]\s*$")
 
 
 def _is_heading_line(g: Grammar, s: str) -> bool:
@@ -229,7 +240,8 @@ def _is_heading_line(g: Grammar, s: str) -> bool:
     if "。" in body or len(body) > g.heading_line_max or _NOT_HEADING_END.search(body):
         return False
     if _COLON_END.search(body):
-        return len(body) <= 16
+        lead_in = body.rstrip("：: \u3000")
+        return len(lead_in) < g.colon_heading_max and not _LIST_PUNCT.search(lead_in)
     return True
 
 
@@ -362,6 +374,23 @@ class _Section:
         self.warnings.append(Warning(code, msg, page=self.text.page(span[0]), span=span,
                                      page_index=self.text.page_index(span[0])))
 
+    def cut_closing(self) -> None:
+        """Closing paragraphs after the last clause ("各地区、各有关部门要…", "上述…") leave it."""
+        g = self.g
+        if g.closing_paragraph is None or len(self.stack) < 2:
+            return
+        last = self.stack[-1]
+        if any(nd.marker.level.name in _ARTICLE_LEVELS for nd in self.stack[1:]):
+            return  # an article's unnumbered paragraphs are its 款
+        mk = last.marker
+        head_s = self.text.text[mk.body_start:last.line.end]
+        if mk.level.heading == "line" or (mk.level.heading == "sentence" and _is_heading_line(g, head_s)):
+            return  # "八、组织领导": the paragraphs after a heading line are its text
+        for ln in last.lines[1:]:
+            if not ln.table and g.closing_paragraph.match(ln.s):
+                self.close_before(ln.start)
+                return
+
     def close_before(self, cut: int) -> None:
         """Drop trailing lines (signature, next title) starting at or after ``cut`` from open clauses."""
         for node in self.stack[1:]:
@@ -369,9 +398,16 @@ class _Section:
 
     # -- output ---------------------------------------------------------------------------------
     def clauses(self) -> list[Clause]:
-        return [self._clause(n, 1) for n in self.root.children]
+        return self._children(self.root, 1)
 
-    def _clause(self, n: _Node, level: int) -> Clause:
+    def _children(self, parent: _Node, level: int) -> list[Clause]:
+        # items of a list whose entries end in "；" ("（一）有独立的经营场所；" … "（四）…资金。"):
+        # the one-sentence entries, the last one included, have no heading
+        semi = {c.marker.level.name for c in parent.children
+                if _SEMICOLON_END.search(self.text.text[c.marker.body_start:c.line.end])}
+        return [self._clause(c, level, c.marker.level.name in semi) for c in parent.children]
+
+    def _clause(self, n: _Node, level: int, in_semicolon_list: bool = False) -> Clause:
         g, text = self.g, self.text
         mk = n.marker
         first = n.line
@@ -412,9 +448,12 @@ class _Section:
             items.append(self._item(cur_item))
         body = _join(g, parts, rows)
         heading = self._heading(mk, head_s, body, heading_line)
+        if in_semicolon_list and mk.level.heading == "sentence" \
+                and head_s.rstrip().endswith("。") and head_s.count("。") == 1:
+            heading = None  # the last entry of a "；" list: one sentence, no title of its own
         end = own[-1].end
         page_start = text.source_map.page_at(label_start)
-        children = [self._clause(c, level + 1) for c in n.children]
+        children = self._children(n, level + 1)
         return Clause(
             label=mk.label,
             level=level,
@@ -443,12 +482,36 @@ class _Section:
             return _squeeze(m.group(1)) if m else None
         if kind == "line" or heading_line:
             h = _squeeze(head_s).rstrip("。：: \u3000")
-            return h or None
+            return self._strip_note(h) or None
         first_par = body.split("\n", 1)[0]
         i = first_par.find("。")
         if i >= 0:
-            return _squeeze(first_par[:i]) or None
+            return self._strip_note(_squeeze(first_par[:i])) or None
         return None
+
+    def _strip_note(self, h: str) -> str:
+        """"扩大有效投资政策（由市发改委牵头实施）" → "扩大有效投资政策": the note is not the heading."""
+        if self.g.heading_note is None:
+            return h
+        m = self.g.heading_note.search(h)
+        if m and m.start() > 0:
+            return h[:m.start()].rstrip("。，,；; \u3000")
+        return h
+
+
+def _run_goes_on(g: Grammar, lines: list[_Line], i: int, sec: "_Section") -> bool:
+    """A closing formula is the document's close only when the run of clauses does not go on after
+    it: "本方案自2023年起分三个阶段实施：" inside 三、实施步骤 is followed by more （一）/四、 clauses."""
+    for ln in lines[i + 1:]:
+        if ln.table:
+            continue
+        if g.date.match(ln.s) or g.doc_number.match(ln.s) or g.attachment.match(ln.s) \
+                or g.attachment_list.match(ln.s) or (g.colophon is not None and g.colophon.match(ln.s)):
+            return False
+        mk = _marker(g, ln)
+        if mk is not None and mk.level.name in sec.run_last:
+            return True
+    return False
 
 
 def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[Warning]) -> list[Clause]:
@@ -462,7 +525,7 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
             in_list = False
         if in_list:
             mk = _marker(g, ln)
-            if mk is not None and mk.level.name in ("arabic_dot", "paren_arabic", "circled"):
+            if mk is not None and mk.level.name in ("arabic_dot", "paren_arabic", "arabic_paren", "circled"):
                 continue
             in_list = False
         boundary = None
@@ -476,10 +539,13 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
                 j -= 1
         elif g.attachment_list.match(ln.s):
             boundary, in_list = i, True
-        elif g.attachment.match(ln.s) or (g.closing.match(ln.s) and _marker(g, ln) is None):
+        elif g.attachment.match(ln.s) or (g.colophon is not None and g.colophon.match(ln.s)):
+            boundary = i
+        elif g.closing.match(ln.s) and _marker(g, ln) is None and not _run_goes_on(g, lines, i, sec):
             boundary = i
         if boundary is not None:
             sec.close_before(lines[boundary].start)
+            sec.cut_closing()
             out.extend(sec.clauses())
             sec = _Section(g, text, warnings)
             continue
@@ -487,6 +553,7 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
             sec.feed(ln, None)  # a table row or a bullet: part of the open clause, never one
             continue
         sec.feed(ln, _marker(g, ln))
+    sec.cut_closing()
     out.extend(sec.clauses())
     return out
 

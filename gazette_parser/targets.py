@@ -77,6 +77,9 @@ class _Grammar:
     inherit_starts: tuple
     inherit_words: tuple
     cues: "regex.Pattern"
+    not_triggers: "regex.Pattern"
+    glued: tuple
+    share_before: tuple
 
 
 @functools.lru_cache(maxsize=None)
@@ -95,7 +98,10 @@ def _grammar_cached(_key: int) -> _Grammar:
     chinese = rf"[{_CN_DIGITS}点]*[一二两三四五六七八九十][{_CN_DIGITS}点]*"
     frac_alt = _alt(fraction) if fraction else "(?!)"
     # one number with its multiplier and unit; the unit is tried first so 5千米 is 5 千米
-    num = rf"(?:{arabic}|{chinese})"
+    # 超万人, 逾千万人次: a bare multiplier right after one of these words is one of it
+    bare_after = "".join(regex.escape(w) for w in u.get("bare_magnitude_after", []) if len(w) == 1)
+    bare = rf"|(?<=[{bare_after}])(?=(?:{mags_alt}))" if bare_after else ""
+    num = rf"(?:{arabic}|{chinese}{bare})"
     qty = (
         rf"(?P<frac>{frac_alt})?(?P<num>{num})[ \t]*"
         rf"(?:(?P<unit>{units_alt})|(?P<mag>{mags_alt})[ \t]*(?P<unit2>{units_alt})?)?"
@@ -106,8 +112,10 @@ def _grammar_cached(_key: int) -> _Grammar:
     before_map = {}
     for grp in g.get("before", []):
         for w in grp["words"]:
-            before_map.setdefault(w, (grp["comparator"], int(grp.get("max_gap", 20))))
+            before_map.setdefault(w, (grp["comparator"], int(grp.get("max_gap", 20)),
+                                      frozenset(grp.get("unit_kinds", ()))))
     before = (regex.compile(_alt(before_map)), before_map)
+    nouns = g.get("not_triggers", {}).get("words", [])
     after_map = {}
     for comp, words in g.get("after", {}).items():
         for w in words:
@@ -151,6 +159,9 @@ def _grammar_cached(_key: int) -> _Grammar:
         inherit_starts=tuple(yr.get("inherit_starts", [])),
         inherit_words=tuple(yr.get("inherit_words", [])),
         cues=regex.compile(_alt(g.get("kind", {}).get("parameter_cues", [])) or "(?!)"),
+        not_triggers=regex.compile(_alt(nouns) or "(?!)"),
+        glued=tuple(exc.get("glued_words", [])),
+        share_before=tuple(g.get("share", {}).get("preceders", [])),
     )
 
 
@@ -200,6 +211,10 @@ def _squash(s: str) -> str:
 
 
 def _value(g: _Grammar, frac: Optional[str], num: str, mag: Optional[str]) -> Decimal:
+    if not num:  # 超万人: the multiplier alone
+        if not mag:
+            raise ValueError("no number")
+        return tidy(Decimal(1).scaleb(g.magnitudes[mag]))
     v = parse_number(num)
     if mag:
         v = tidy(v.scaleb(g.magnitudes[mag]))
@@ -228,7 +243,9 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
         num = m.group("num")
         a, b = m.start(), m.end()
         # a Chinese numeral needs a unit (or 百分之); a lone 十 inside a word is not a number
-        chinese = not num[0].isdigit()
+        if not num and not m.group("mag"):
+            continue  # a bare multiplier needs the multiplier
+        chinese = bool(num) and not num[0].isdigit()
         unit = m.group("unit") or m.group("unit2")
         frac = m.group("frac")
         if frac:
@@ -246,7 +263,7 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
                     hi = _value(g, frac_b, m.group("num_b"), m.group("mag_b"))
                 except ValueError:
                     ok = False
-            if ok and hi > lo and not chinese and m.group("num_b")[0].isdigit():
+            if ok and hi > lo and not chinese and m.group("num_b")[:1].isdigit():
                 out.append(_Qty(a, b, lo, hi, unit_b, g.unit_kind.get(unit_b), False))
                 continue
             # not a range: keep only the first quantity, rescan from the dash
@@ -294,9 +311,18 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
         return True
     if q.chinese and q.unit_kind == "count" and n[a:b].split(q.unit)[0].strip() in g.article_numerals:
         return True
+    # a numeral that ends a word: 统一名称, 唯一, 之一
+    if q.chinese and any(len(w) > 1 and n.startswith(w, a + 1 - len(w)) and a + 1 - len(w) >= 0 for w in g.glued):
+        return True
     if nxt and any(n.startswith(w, b) for w in g.after_unit):
         return True
     return False
+
+
+# after "N以上": more "、… M以上" items, then right away the noun they qualify (not 的)
+_QUALIFIER = regex.compile(
+    r"(?:[ \t]*[、和及与或][^，。；：！？,;:!?\n]{0,20}?(?:及以上|以上|及以下|以下))*[ \t]*"
+    r"(?P<nx>\p{Han})")
 
 
 def _window(n: str, start: int, floor: int) -> int:
@@ -307,14 +333,20 @@ def _window(n: str, start: int, floor: int) -> int:
     return i
 
 
-def _find_before(g: _Grammar, n: str, w0: int, a: int):
+def _find_before(g: _Grammar, n: str, w0: int, a: int, unit_kind: Optional[str] = None):
     """The governing comparator word in n[w0:a]: (comparator, start, end) or None."""
     best_eq = None
     best_other = None
     pat, cmap = g.before
+    # nouns that hold a trigger word (最低生活保障标准): no trigger inside them
+    masked = [(m.start(), m.end()) for m in g.not_triggers.finditer(n, max(0, w0 - 8), min(len(n), a + 8))]
     for m in pat.finditer(n, w0, a):  # leftmost-longest: 不低于 is read before 低于 can be
-        comp, gap = cmap[m.group()]
+        comp, gap, kinds = cmap[m.group()]
         if len(_squash(n[m.end() : a])) > gap:
+            continue
+        if kinds and unit_kind not in kinds:
+            continue
+        if any(x < m.end() and m.start() < y for x, y in masked):
             continue
         cand = (comp, m.start(), m.end())
         if comp == "=":
@@ -390,7 +422,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         trig_start = None
         explicit = False
         how = None
-        hit = _find_before(g, n, w0, a)
+        hit = _find_before(g, n, w0, a, q.unit_kind)
         if hit:
             comp, trig_start, _ = hit
             explicit = True
@@ -412,7 +444,9 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             continue  # the old value of a change: 由35万元调整为45万元
         if how is None and g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
             comp, how = "=", "indicator"
-        if how is None and q.unit_kind == "percent" and any(n.startswith(w, b) for w in g.share):
+        if how is None and q.unit_kind == "percent" and (
+                any(n.startswith(w, b) for w in g.share)
+                or any(n.endswith(w, 0, a) for w in g.share_before)):
             comp, how = "=", "share"  # 100%的社区卫生服务中心, 服务费的80%用于
         if how is None and last is not None and last[1] == floor:
             # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
@@ -436,9 +470,19 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         if q.unit is None and not (explicit or how == "indicator"):
             continue
         # a grade or span named by its number (6级以上人员掩蔽工程): only a word after it, and a noun next
-        if how == "after" and comp != "=":
+        # "1倍以上5倍以下", "10万元以上50万元以下罚款": the upper bound closes a range
+        closes_range = (last is not None and last[0].comparator in (">=", ">") and comp in ("<=", "<")
+                        and how == "after" and last[0].unit == q.unit and q.value_max is None
+                        and last[0].value_max is None and q.value > last[0].value
+                        and _squash(n[last_end:a]) in ("", "、", "，", ",", "至", "到"))
+        if how == "after" and comp != "=" and not closes_range:
             nxt = n[end] if end < len(n) else ""
             if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得":
+                continue
+            # a threshold saying which things qualify, not a goal: 市本级10亿元以上、区县1亿元以上
+            # 重大产业项目 (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
+            m_q = _QUALIFIER.match(n, end)
+            if m_q and m_q.group("nx") not in "的地得":
                 continue
         if q.unit_kind == "attribute" and not explicit:
             continue
@@ -487,6 +531,14 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             kind=kind,
             span=(offset + span_start, offset + end),
         )
+        if closes_range:
+            p0 = last[0].span[0] - offset
+            t = replace(last[0], text=s[p0:end], comparator="range", value_max=q.value,
+                        span=(last[0].span[0], offset + end))
+            targets[-1] = t
+            last = (t, b, True)
+            last_end = end
+            continue
         targets.append(t)
         last = (t, b, explicit)
         last_end = end

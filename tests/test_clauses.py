@@ -349,3 +349,44 @@ def test_decimal_after_a_page_break_is_not_an_item():
     assert not [w for w in doc.warnings if w.code.startswith("clause-")]
     goals = [c for c in walk(doc.clauses) if c.path == [1, 3]][0]  # the plan's （三）总体目标
     assert re.search(r"人均藏书量\s?1\.05\s?册", goals.text)
+
+
+def test_effective_date_sentence_inside_the_body_does_not_end_the_run():
+    """A closing formula ends the run of clauses only when no clause of the run follows it."""
+    raw = CQ_TXT.read_text(encoding="utf-8")
+    head = "二、提升城市规划水平，科学引领城市发展"
+    assert raw.count(head) == 1
+    moved = raw.replace(head, "本行动计划自印发之日起实施，分三个阶段推进。\n\n" + head)
+    text = _text(moved)
+    plan, notice = [cl.build_clauses(text, Document(title="", span=s, body_spans=[s])) for s in _doc_spans(text)]
+    assert [sum(1 for _ in walk(d.clauses)) for d in (plan, notice)] == [138, 32]
+    assert not [w for d in (plan, notice) for w in d.warnings if w.code.startswith("clause-")]
+    # it stays in the clause it follows (（三）总体目标)
+    assert "本行动计划自印发之日起实施" in _by_path(plan)[(1, 3)].text
+    # at the end of the run it is the document's close, in no clause
+    assert not [c for c in walk(notice.clauses) if "本通知自印发之日起执行" in c.text]
+
+
+def test_half_parenthesis_items():
+    """"1）" items (a right parenthesis only) are clauses under the item that holds them."""
+    raw = ("（二）办理程序：\n"
+           "1）申报。房地产开发企业填写申请书，向行政审批服务窗口提出申请。\n"
+           "2）受理。行政审批服务窗口进行初审，符合条件的，在0.5个工作日内转交审查。\n"
+           "（三）办理时限：1.5个工作日。\n")
+    _, doc = _build(raw)
+    p = _by_path(doc)
+    assert [c.label for c in p[(2,)].children] == ["1）", "2）"]
+    assert p[(2, 1)].numbering == "arabic_paren" and p[(2, 1)].heading == "申报"
+    assert p[(3,)].heading == "办理时限：1.5个工作日"
+
+
+def test_attachment_list_after_a_bare_colon_line():
+    """"附件：" alone on its line, the list below it: the numbered names are not clauses."""
+    raw = ("三、组织实施\n"
+           "（一）加强组织领导。各区、各部门要高度重视。\n"
+           "附件：\n"
+           "1.广州市家庭医生签约服务质量监测指标体系（2023年）\n"
+           "2.关于推进广州市家庭医生签约服务高质量发展工作的任务分工表\n")
+    _, doc = _build(raw)
+    assert [tuple(c.path) for c in walk(doc.clauses)] == [(3,), (3, 1)]
+    assert "任务分工表" not in doc.clauses[0].children[0].text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 import cn2an
@@ -107,5 +109,10 @@ def test_chinese_with_magnitude_round_trip(n, mag):
 @settings(max_examples=200, deadline=None)
 @given(INTS)
 def test_own_writer_matches_cn2an(n):
-    # our writer agrees with cn2an's (so the round trip above is not a closed loop)
-    assert to_chinese(n) == cn2an.an2cn(n)
+    # our writer agrees with cn2an's (so the round trip above is not a closed loop), but for one
+    # known difference: after a skipped 万/亿 group we write 零 before a thousands digit as the
+    # standard reading does (一亿零一千 = 100001000), cn2an leaves it out (一亿一千); found by
+    # hypothesis (n=34015500001000). Both readings parse back to n.
+    ours, theirs = to_chinese(n), cn2an.an2cn(n)
+    assert re.sub(r"(?<=[万亿])零(?=[一二三四五六七八九]千)", "", ours) == theirs
+    assert parse_number(ours) == parse_number(theirs) == n
