@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from .model import Clause, Document, Issue, ListItem, Text, Warning, walk
+from .model import Clause, Document, Issue, ListItem, Text, Warning, map_clauses, walk
 from .resources import load_grammar
 
 GRAMMAR_FILE = "numbering.toml"
@@ -564,8 +564,9 @@ def build_clauses(text: Text, document: Document) -> Document:
     spans = list(document.body_spans) or [document.span]
     warnings: list[Warning] = []
     clauses: list[Clause] = []
-    for span in spans:
-        clauses.extend(_body_clauses(g, text, span, warnings))
+    for body, span in enumerate(spans):
+        found = _body_clauses(g, text, span, warnings)
+        clauses.extend(map_clauses(found, lambda c, body=body: replace(c, body=body)) if body else found)
     return replace(document, clauses=clauses, warnings=list(document.warnings) + warnings)
 
 
@@ -578,6 +579,15 @@ def _short(s: Optional[str], n: int = 40) -> str:
         return ""
     s = s.replace("\n", " ")
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _body_name(doc: Document, body: int) -> str:
+    """What a body span is: the attachment whose text it is, else the document's own body."""
+    span = doc.body_spans[body] if body < len(doc.body_spans) else None
+    for a in doc.attachments:
+        if span is not None and a.body_span is not None and a.body_span[0] <= span[0] < a.body_span[1]:
+            return _short(a.title, 50)
+    return "the document's own text"
 
 
 def outline(issue: Issue) -> str:
@@ -598,7 +608,11 @@ def outline(issue: Issue) -> str:
                 out.append(f"{'  ' * depth}{c.label} {_short(what, 50)}  [{path}]{page}")
                 emit(c.children, depth + 1)
 
-        emit(doc.clauses, 1)
+        bodies = sorted({c.body for c in doc.clauses})
+        for body in bodies:
+            if len(bodies) > 1:
+                out.append(f"  — body {body}: {_body_name(doc, body)}")
+            emit([c for c in doc.clauses if c.body == body], 1)
         for w in doc.warnings:
             if w.code.startswith("clause-"):
                 out.append(f"  ! {w.code} p.{w.page}: {w.message}")

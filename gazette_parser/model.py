@@ -248,6 +248,7 @@ class Clause:
     targets: list[Target] = field(default_factory=list)
     source: str = "text"  # "ocr" when the clause starts on an OCR'd page
     confidence: Optional[float] = None
+    body: int = 0  # index into Document.body_spans: paths restart in each body (notice, each attachment)
 
 
 @dataclass

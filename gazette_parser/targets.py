@@ -230,6 +230,7 @@ class _Qty:
     unit: Optional[str]
     unit_kind: Optional[str]
     chinese: bool
+    both_units: bool = False  # a range printing its unit at both ends: 6个月至12个月
 
 
 def _quantities(g: _Grammar, n: str) -> list[_Qty]:
@@ -264,7 +265,8 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
                 except ValueError:
                     ok = False
             if ok and hi > lo and not chinese and m.group("num_b")[:1].isdigit():
-                out.append(_Qty(a, b, lo, hi, unit_b, g.unit_kind.get(unit_b), False))
+                out.append(_Qty(a, b, lo, hi, unit_b, g.unit_kind.get(unit_b), False,
+                                both_units=unit is not None))
                 continue
             # not a range: keep only the first quantity, rescan from the dash
             b = m.start("dash")
@@ -459,6 +461,10 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
                 explicit = last[2]
                 how = "continuation"
                 indicator_start = w0 if m_j.group(3) else a
+        if how is None and q.both_units and q.unit_kind in ("measure", "percent"):
+            # 责令停止承接新的专利代理业务6个月至12个月: a range that prints its unit twice is a
+            # quantity on purpose (3-5年时间 and 1-3种 are not)
+            comp, how = "range", "range"
         if how is None and q.unit_kind != "attribute":
             for m in g.verbs.finditer(n, w0, a):
                 if len(_squash(n[m.end() : a])) <= g.verb_gap:

@@ -390,3 +390,21 @@ def test_attachment_list_after_a_bare_colon_line():
     _, doc = _build(raw)
     assert [tuple(c.path) for c in walk(doc.clauses)] == [(3,), (3, 1)]
     assert "任务分工表" not in doc.clauses[0].children[0].text
+
+
+def test_each_printed_attachment_is_its_own_body_so_paths_do_not_clash():
+    """江建〔2026〕55号 prints its 方案 (一、…七、) and a 承诺书 (1.–3.): two trees in one document.
+    `body` tells them apart, so (body, path) addresses every clause once."""
+    import gazette_parser
+    from gazette_parser.model import walk
+
+    from .conftest import DATA
+
+    doc = gazette_parser.parse(DATA / "gd_jiangmen_jiangjian_2026_55.pdf", ocr="never").documents[0]
+    clauses = list(walk(doc.clauses))
+    assert len({c.body for c in doc.clauses}) >= 2
+    keys = [(c.body, tuple(c.path)) for c in clauses]
+    assert len(keys) == len(set(keys))
+    for c in clauses:
+        start, end = doc.body_spans[c.body]
+        assert start <= c.span[0] < end

@@ -144,6 +144,9 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               enum=("text", "ocr")),
         Field("confidence", "float", "Mean OCR confidence (0-100) of that page; null for text pages.",
               nullable=True),
+        Field("body", "integer", "Index into the document's body_spans of the text the clause belongs to "
+              "(0 = the first); paths restart in each body, e.g. the notice and each attachment it prints.",
+              minimum=0, optional=True),
     ]),
     "ListItem": ("A bullet (——) or similar item inside a clause.", [
         Field("marker", S, "The bullet as printed, e.g. ——."),
