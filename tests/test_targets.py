@@ -222,7 +222,7 @@ def _one(s, **kw):
         ("申请家庭只限申请承租1套公共租赁住房。", "<=", "1", "套"),
         ("在专利代理机构实习满1年，", ">=", "1", "年"),
         ("职称、补贴额度等），公示期5天，", "=", "5", "天"),
-        ("高水平学者数量超万人。", ">", "10000", "人"),  # 万 with no digit
+        ("高水平学者数量超万人，", ">", "10000", "人"),  # 万 with no digit
         # Chinese numerals
         ("覆盖率达到百分之二十。", "=", "20", "%"),
         ("新建保障房两千套。", "=", "2000", "套"),
@@ -258,7 +258,7 @@ def test_man_and_buman():
     # 国务院令第707号: 满 (>=) and its negation 不满 (<), each only right before the number
     ts = find_targets("在中国境内居住累计满183天的年度连续不满六年的，经向主管税务机关备案，")
     assert [(t.comparator, t.value, t.unit) for t in ts] == [(">=", 183, "天"), ("<", 6, "年")]
-    assert find_targets("群众满意度明显提升，") == []
+    assert find_targets("逐年提高满意度。") == []  # 满意度: 满 is no trigger
 
 
 def test_respectively_gives_two_targets_and_lpr_minus_bp_is_no_range():
@@ -295,7 +295,7 @@ def test_respectively_gives_two_targets_and_lpr_minus_bp_is_no_range():
         # blind audit, 2026-11-25
         "应当按照市民政部门的规定统一名称和使用本市养老服务专用标识，",  # 统一名 is no "1 名"
         "符合享受残疾人两项补贴待遇的居家社区养老服务资助对象按照本市残疾人两项补贴的有关规定执行。",  # 按照 + a count
-        "对市本级 10 亿元以上、区县（市）1 亿元以上重大产业项目实行专班服务。",  # which projects qualify
+        "针对市本级 10亿元以上、区县（市）1 亿元以上重大产业和基础设施项目，",  # which projects qualify
         "申请家庭所有成员均年满60周岁的，",  # an age: 60周岁 is no 60 weeks
         "须在保障期限届满3个月前提交申请，",  # 届满 is no 满
     ],
