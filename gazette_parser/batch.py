@@ -184,39 +184,16 @@ def _registry(grammar_dir: Optional[str], units_file: Optional[str]):
     if key not in _SETUP:
         from . import units
 
-        loader = getattr(units, "load_registry", None)
         _SETUP.clear()
-        _SETUP[key] = loader(units_file) if (units_file and loader) else None
+        _SETUP[key] = units.load_registry(units_file) if units_file else None
     return _SETUP[key]
 
 
 def render_kinds(issue, fmt: str) -> dict[str, str]:
-    """kind → text for the requested format (json always via Issue.to_json)."""
-    kinds = FORMAT_KINDS[fmt]
-    out: dict[str, str] = {}
-    if "json" in kinds:
-        out["json"] = issue.to_json()
-    for k in kinds:
-        if k != "json":
-            from .emit import render  # checked by formats_available
+    """kind → text for the requested format (the same bytes `gazette-parse FILE --format` writes)."""
+    from .emit import render
 
-            out[k] = render(issue, k)[k]
-    return out
-
-
-def formats_available(fmt: str) -> Optional[str]:
-    """None when ``fmt`` can be written, else why not."""
-    import importlib
-
-    for kind in FORMAT_KINDS[fmt]:
-        if kind == "json":
-            continue
-        try:
-            importlib.import_module(f"{__package__}.emit.{kind}")
-            from .emit import render  # noqa: F401
-        except ImportError:
-            return f"--format {fmt} is not available in this version (no {kind} writer)"
-    return None
+    return render(issue, fmt)
 
 
 def issue_counts(issue) -> dict[str, int]:
@@ -657,9 +634,8 @@ def validate(opts: BatchOptions) -> None:
         raise BatchError("--timeout must be positive (0 turns it off)")
     if opts.max_memory_mb is not None and opts.max_memory_mb < 0:
         raise BatchError("--max-memory must be positive (0 turns it off)")
-    why = formats_available(opts.fmt)
-    if why:
-        raise BatchError(why)
+    if opts.fmt not in FORMAT_KINDS:
+        raise BatchError(f"unknown format {opts.fmt!r} (choose {', '.join(FORMAT_KINDS)})")
 
 
 def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),

@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from .model import Line, Page, PageStart, Source, SourceMap, Text, Warning
+from .model import Page, PageStart, Source, SourceMap, Text, Warning
 from .resources import load_grammar
 
 # ---------------------------------------------------------------------------------------------

@@ -39,18 +39,13 @@ def main():
 
 
 def _register() -> None:
-    from . import parse as _parse
+    from . import batch, index, parse, validate
 
-    main.add_command(_parse.parse_command, "parse")
-    for module, name in (("batch", "batch"), ("index", "index"), ("index", "query"),
-                         ("validate", "validate")):
-        try:
-            mod = __import__(f"{__name__}.{module}", fromlist=["x"])
-        except ImportError:  # a command whose module is not written yet
-            continue
-        cmd = getattr(mod, f"{name}_command", None)
-        if cmd is not None:
-            main.add_command(cmd, name)
+    main.add_command(parse.parse_command, "parse")
+    main.add_command(batch.batch_command, "batch")
+    main.add_command(index.index_command, "index")
+    main.add_command(index.query_command, "query")
+    main.add_command(validate.validate_command, "validate")
 
 
 _register()

@@ -16,7 +16,7 @@ def load_registry(grammar_dir, units_file):
     from .. import resources, units
 
     resources.set_grammar_dir(grammar_dir)
-    return units.load_registry(units_file) if units_file and hasattr(units, "load_registry") else None
+    return units.load_registry(units_file) if units_file else None
 
 
 @click.command("parse")
@@ -43,12 +43,9 @@ def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_
 
         click.echo(outline(issue), nl=False)
         return
-    if fmt == "json":
-        rendered = {"json": issue.to_json(include_text=include_text)}
-    else:
-        from ..emit import render
+    from ..emit import render
 
-        rendered = render(issue, fmt, include_text=include_text)
+    rendered = render(issue, fmt, include_text=include_text)
     if output is None:
         for body in rendered.values():
             click.echo(body, nl=False)
