@@ -621,7 +621,7 @@ class _Lock:
 
 def validate(opts: BatchOptions) -> None:
     if opts.fmt not in FORMAT_KINDS:
-        raise BatchError(f"unknown format {opts.fmt!r}")
+        raise BatchError(f"unknown format {opts.fmt!r} (choose {', '.join(FORMAT_KINDS)})")
     if opts.jobs is not None and opts.jobs < 1:
         raise BatchError("--jobs must be at least 1")
     if opts.executor not in ("local", "dask"):
@@ -634,8 +634,6 @@ def validate(opts: BatchOptions) -> None:
         raise BatchError("--timeout must be positive (0 turns it off)")
     if opts.max_memory_mb is not None and opts.max_memory_mb < 0:
         raise BatchError("--max-memory must be positive (0 turns it off)")
-    if opts.fmt not in FORMAT_KINDS:
-        raise BatchError(f"unknown format {opts.fmt!r} (choose {', '.join(FORMAT_KINDS)})")
 
 
 def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),
