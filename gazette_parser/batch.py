@@ -592,7 +592,7 @@ class BatchOptions:
     scheduler: Optional[str] = None
     timeout: Optional[float] = 600.0
     max_memory_mb: Optional[int] = 4096
-    backend: str = "pdfplumber"
+    backend: str = "auto"
     ocr: str = "auto"
     grammar_dir: Optional[str] = None
     units_file: Optional[str] = None

@@ -32,7 +32,7 @@ def _looks_like_path(value: str) -> bool:
 def parse(
     source: PathOrText,
     *,
-    backend: str = "pdfplumber",
+    backend: str = "auto",
     ocr: str = "auto",
     ocr_jobs: int = 1,
     registry: Optional["units.Registry"] = None,

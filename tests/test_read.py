@@ -358,3 +358,14 @@ def test_ruled_contents_table_reads_row_by_row():
     assert "重庆市人民政府关于印发重庆市城市更新提升“十四五”行动计划的通知 渝府发〔2022〕31号 1" in ps
     assert "重庆市人民政府办公厅关于加强财政金融联动支持实体经济发展的通知 渝府办发〔2022〕81号 26" in ps
     assert "主管单位： 重庆市人民政府" in ps or "主管单位：重庆市人民政府" in ps
+
+
+def test_default_reader_sends_only_pages_with_rules_to_pdfplumber():
+    """pdfium reads the pages; the two ruled tables of the 2-column issue (pages 2 and 29) go to pdfplumber."""
+    two_col = CQ_2COL
+    src = read_source(two_col, ocr="never")
+    assert src.info.backend == "pdfium+pdfplumber:2 pages"
+    assert [p.index for p in src.pages if any(l.table is not None for l in p.lines)] == [2, 29]
+    assert read_source(CQ_PDF, ocr="never").info.backend == "pdfium"  # no rules: pdfium alone
+    assert read_source(two_col, backend="pdfium", ocr="never").info.backend == "pdfium"
+    assert read_source(two_col, backend="pdfplumber", ocr="never").info.backend == "pdfplumber"

@@ -8,8 +8,9 @@ FORMATS = ("json", "xml", "akn", "all")
 
 
 def backend_option(f):
-    return click.option("--backend", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber",
-                        show_default=True, help="PDF reader: pdfplumber (careful) or pdfium (fast).")(f)
+    return click.option("--backend", type=click.Choice(["auto", "pdfplumber", "pdfium"]), default="auto",
+                        show_default=True,
+                        help="PDF reader: auto (pdfium, pdfplumber on pages with ruled tables), or force one.")(f)
 
 
 def ocr_option(f):

@@ -54,7 +54,7 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("sha256", S, "SHA-256 of the source file's bytes, lower-case hex.", pattern="^[0-9a-f]{64}$"),
         Field("size", "integer", "Size of the source file in bytes.", minimum=0),
         Field("pages", "integer", "Number of physical pages (a .txt or .html source is one page).", minimum=0),
-        Field("backend", S, "PDF reader used (pdfplumber or pdfium); null for other formats.", nullable=True),
+        Field("backend", S, "PDF reader used: pdfium, pdfplumber, or pdfium+pdfplumber:N pages; null for other formats.", nullable=True),
         Field("text", S, "The cleaned text all spans point into; present only with --include-text.",
               xml="elem", optional=True),
     ]),

@@ -53,7 +53,7 @@ def read_source(
     source: Union[str, os.PathLike, bytes],
     *,
     name: Optional[str] = None,
-    backend: str = "pdfplumber",
+    backend: str = "auto",
     ocr: str = "auto",
     ocr_jobs: int = 1,
 ) -> Source:

@@ -1,4 +1,10 @@
-"""PDF: pdfplumber (default) or pypdfium2 (--backend pdfium) behind one interface.
+"""PDF: pypdfium2, with pdfplumber on the pages that need it, behind one interface.
+
+The default reader ("auto") reads every page with pdfium and hands a page to pdfplumber only when
+pdfium's page objects show rules that could form a table (``ruled_page``): pdfplumber then builds
+the table's rows, which pdfium cannot. On every other page the two readers give the same lines, so
+the result is the careful reader's at pdfium's speed. ``source.backend`` records the mix
+("pdfium", or "pdfium+pdfplumber:3 pages"); ``--backend pdfplumber|pdfium`` forces one reader.
 
 Both backends stream the file page by page (a page's objects are released before the next is
 read) and hand clean a tuple of ``Line`` objects per page with geometry and font size:
@@ -29,7 +35,7 @@ from typing import Iterator, Optional
 from ..errors import NeedsOCR, ReadError
 from ..model import Line, Page, Source, SourceInfo, Warning
 
-BACKENDS = ("pdfplumber", "pdfium")
+BACKENDS = ("auto", "pdfplumber", "pdfium")
 OCR_MODES = ("auto", "never", "always")
 _OCR_HINT = ("install Tesseract with Chinese data (apt install tesseract-ocr tesseract-ocr-chi-sim; "
              "pip install pytesseract) and run with --ocr auto")
@@ -311,7 +317,7 @@ def _page_lines_pdfplumber(page, w: float, h: float) -> list[Line]:
     return lines
 
 
-def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool]]:
+def _open_pdfplumber(data: bytes, path: Optional[str]):
     import pdfplumber
 
     try:
@@ -319,21 +325,31 @@ def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, l
         n = len(pdf.pages)
     except Exception as e:  # pdfminer raises many kinds for broken files
         raise _open_error(e, path) from None
+    return pdf, n
+
+
+def _read_pdfplumber_page(pdf, i: int, path: Optional[str]) -> tuple[list[Line], float, float, bool]:
+    page = pdf.pages[i]
+    try:
+        w, h = float(page.width), float(page.height)
+        lines = _page_lines_pdfplumber(page, w, h)
+        has_image = bool(page.images) if not lines else False
+    except Exception as e:
+        raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
+    finally:
+        page.close()
+        _release(pdf, page)
+    return lines, w, h, has_image
+
+
+def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+    pdf, n = _open_pdfplumber(data, path)
     try:
         for i in range(n):
-            page = pdf.pages[i]
-            try:
-                w, h = float(page.width), float(page.height)
-                lines = _page_lines_pdfplumber(page, w, h)
-                has_image = bool(page.images) if not lines else False
-            except Exception as e:
-                raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
-            finally:
-                page.close()
-                _release(pdf, page)
+            lines, w, h, has_image = _read_pdfplumber_page(pdf, i, path)
             if i % 8 == 7:
                 gc.collect()  # pdfminer's page objects form cycles: free them as we go, not at the end
-            yield i + 1, lines, w, h, has_image
+            yield i + 1, lines, w, h, has_image, "pdfplumber"
     finally:
         pdf.close()
 
@@ -351,36 +367,152 @@ def _release(pdf, page) -> None:
 # pypdfium2: pdfium's text lines
 
 
-def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool]]:
+def _open_pdfium(data: bytes, path: Optional[str]):
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     try:
         pdf = pdfium.PdfDocument(data)
         n = len(pdf)
     except Exception as e:
         raise _open_error(e, path) from None
+    return pdf, n
+
+
+def _pdfium_page(pdf, i: int, path: Optional[str]):
+    try:
+        return pdf[i]
+    except Exception as e:
+        raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
+
+
+def _read_pdfium_page(page, raw) -> tuple[list[Line], float, float, bool]:
+    w, h = page.get_size()
+    tp = page.get_textpage()
+    try:
+        lines = _pdfium_lines(tp, raw, w, h)
+    finally:
+        tp.close()
+    has_image = False
+    if not lines:
+        has_image = any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+    return lines, float(w), float(h), has_image
+
+
+def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+    import pypdfium2.raw as raw
+
+    pdf, n = _open_pdfium(data, path)
     try:
         for i in range(n):
+            page = _pdfium_page(pdf, i, path)
             try:
-                page = pdf[i]
-            except Exception as e:
-                raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
-            try:
-                w, h = page.get_size()
-                tp = page.get_textpage()
-                try:
-                    lines = _pdfium_lines(tp, raw, w, h)
-                finally:
-                    tp.close()
-                has_image = False
-                if not lines:
-                    has_image = any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+                lines, w, h, has_image = _read_pdfium_page(page, raw)
             finally:
                 page.close()
-            yield i + 1, lines, float(w), float(h), has_image
+            yield i + 1, lines, w, h, has_image, "pdfium"
     finally:
         pdf.close()
+
+
+def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+    """pdfium for every page, pdfplumber (opened on the first such page) for pages with rules."""
+    import pypdfium2.raw as raw
+
+    pdf, n = _open_pdfium(data, path)
+    careful = None
+    try:
+        for i in range(n):
+            page = _pdfium_page(pdf, i, path)
+            try:
+                ruled = ruled_page(page, raw)
+                if not ruled:
+                    lines, w, h, has_image = _read_pdfium_page(page, raw)
+            finally:
+                page.close()
+            if ruled:
+                if careful is None:
+                    careful = _open_pdfplumber(data, path)[0]
+                lines, w, h, has_image = _read_pdfplumber_page(careful, i, path)
+            yield i + 1, lines, w, h, has_image, "pdfplumber" if ruled else "pdfium"
+    finally:
+        pdf.close()
+        if careful is not None:
+            careful.close()
+
+
+# A ruled table needs this many rules (lines and rectangles) on the page — pdfplumber's threshold for
+# looking for tables at all (see _ruled_tables) — and two horizontal and two vertical edges.
+_MIN_RULES = 6
+_AXIS = 0.5  # points: how far an edge's ends may differ across its direction and still be straight
+
+
+def ruled_page(page, raw) -> bool:
+    """Whether pdfium's page objects hold rules that pdfplumber could make a ruled table of.
+
+    Mirrors how pdfminer sorts a path's subpaths: two points make a line, four or five straight
+    axis-aligned points closing on themselves a rectangle (both count as rules), anything else a
+    curve, whose straight axis-aligned pieces still give edges. Forms are looked into. The test
+    errs towards yes: a page wrongly sent to pdfplumber only costs time.
+    """
+    import ctypes
+
+    x, y = ctypes.c_float(), ctypes.c_float()
+    closed = raw.FPDFPathSegment_GetClose
+    counts = [0, 0, 0]  # rules, horizontal edges, vertical edges
+
+    def edge(p, q):
+        if abs(p[1] - q[1]) <= _AXIS and abs(p[0] - q[0]) > _AXIS:
+            counts[1] += 1
+        elif abs(p[0] - q[0]) <= _AXIS and abs(p[1] - q[1]) > _AXIS:
+            counts[2] += 1
+
+    def subpath(pts, curved, close):
+        if curved or len(pts) < 2:
+            if len(pts) >= 2:
+                for p, q in zip(pts, pts[1:]):
+                    edge(p, q)
+            return
+        if close and pts[-1] != pts[0]:
+            pts = pts + [pts[0]]
+        if len(pts) == 2:
+            counts[0] += 1
+        elif len(pts) == 5 and pts[-1] == pts[0] and all(
+                abs(p[0] - q[0]) <= _AXIS or abs(p[1] - q[1]) <= _AXIS for p, q in zip(pts, pts[1:])):
+            counts[0] += 1
+        for p, q in zip(pts, pts[1:]):
+            edge(p, q)
+
+    def path(obj):
+        pts: list = []
+        curved = close = False
+        for k in range(raw.FPDFPath_CountSegments(obj)):
+            seg = raw.FPDFPath_GetPathSegment(obj, k)
+            kind = raw.FPDFPathSegment_GetType(seg)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                subpath(pts, curved, close)
+                pts, curved, close = [], False, False
+            elif kind != raw.FPDF_SEGMENT_LINETO:
+                curved = True
+            raw.FPDFPathSegment_GetPoint(seg, x, y)
+            pts.append((round(x.value, 2), round(y.value, 2)))
+            close = close or bool(closed(seg))
+        subpath(pts, curved, close)
+
+    def objects(count, get, depth):
+        for k in range(count):
+            obj = get(k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                path(obj)
+            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+                if objects(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
+                           depth + 1):
+                    return True
+            if counts[0] >= _MIN_RULES and counts[1] >= 2 and counts[2] >= 2:
+                return True
+        return False
+
+    return objects(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), 0)
 
 
 def _pdfium_size(tp, raw, i: int) -> float:
@@ -546,7 +678,17 @@ def _ocr_module():
     return ocr
 
 
-def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfplumber", ocr: str = "auto",
+def _backend_label(backend: str, used: Counter) -> str:
+    """What read the pages: the forced reader, "pdfium", or "pdfium+pdfplumber:N pages"."""
+    if backend != "auto":
+        return backend
+    n = used["pdfplumber"]
+    if not n:
+        return "pdfium"
+    return f"pdfium+pdfplumber:{n} page{'s' if n != 1 else ''}"
+
+
+def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto", ocr: str = "auto",
              ocr_jobs: int = 1) -> Source:
     """``ocr_jobs`` pages are OCR'd at a time (0 = one per CPU); the batch runner passes its share."""
     if backend not in BACKENDS:
@@ -554,13 +696,15 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfp
     if ocr not in OCR_MODES:
         raise ReadError(f"unknown OCR mode {ocr!r} (choose {', '.join(OCR_MODES)})", file=path)
     _check_header(data, path)
-    reader = _pages_pdfium if backend == "pdfium" else _pages_pdfplumber
+    reader = {"auto": _pages_auto, "pdfium": _pages_pdfium, "pdfplumber": _pages_pdfplumber}[backend]
+    used: Counter = Counter()
     pages: list[Page] = []
     warnings: list[Warning] = []
     ocr_mod = None
     ocr_ready: Optional[bool] = None
     to_ocr: list[int] = []  # positions in ``pages`` whose page goes to OCR, all at once below
-    for index, lines, w, h, has_image in reader(data, path):
+    for index, lines, w, h, has_image, which in reader(data, path):
+        used[which] += 1
         reason: Optional[str] = None
         if not lines:
             reason = "no text layer" if has_image else None
@@ -612,5 +756,6 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "pdfp
                 how = _OCR_HINT
             raise NeedsOCR(f"no usable text layer ({kinds}); {how}", file=path, pages=bad)
         raise NeedsOCR("no text on any page", file=path, pages=tuple(p.index for p in pages))
-    info = SourceInfo(path=path, format="pdf", sha256=sha256, size=len(data), pages=len(pages), backend=backend)
+    info = SourceInfo(path=path, format="pdf", sha256=sha256, size=len(data), pages=len(pages),
+                      backend=_backend_label(backend, used))
     return Source(info=info, pages=tuple(pages), warnings=tuple(warnings))
