@@ -18,7 +18,9 @@ too (lines, title/number/date parsing), and :func:`outline` gives the CLI a quic
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Optional
@@ -192,19 +194,51 @@ def fold(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace())
 
 
+def _fold_char(ch: str, _cache: dict = {}) -> str:
+    f = _cache.get(ch)
+    if f is None:
+        f = _cache[ch] = "".join(x for x in unicodedata.normalize("NFKC", ch) if not x.isspace())
+    return f
+
+
 def folded_with_map(s: str, start: int, end: int) -> tuple[str, list[int]]:
-    """``fold`` of ``s[start:end]`` plus, for each folded character, its offset in ``s``."""
+    """``fold`` of ``s[start:end]`` plus, for each folded character, its offset in ``s``.
+
+    Each character folds on its own, so the text is copied in runs: only the characters NFKC
+    changes (or whitespace, which goes) are looked at one by one.
+    """
+    seg = s[start:end]
+    special = {ch: f for ch in set(seg) if (f := _fold_char(ch)) != ch}
+    if not special:
+        return seg, list(range(start, end))
+    rx = re.compile("[" + "".join(re.escape(ch) for ch in sorted(special)) + "]+")
     out: list[str] = []
     where: list[int] = []
-    for i in range(start, end):
-        ch = s[i]
-        if ch.isspace():
-            continue
-        for f in unicodedata.normalize("NFKC", ch):
-            if not f.isspace():
+    pos = 0
+    for m in rx.finditer(seg):
+        a, b = m.span()
+        out.append(seg[pos:a])
+        where.extend(range(start + pos, start + a))
+        for k in range(a, b):
+            f = special[seg[k]]
+            if f:
                 out.append(f)
-                where.append(i)
+                where.extend([start + k] * len(f))
+        pos = b
+    out.append(seg[pos:])
+    where.extend(range(start + pos, end))
     return "".join(out), where
+
+
+_FOLDED: list = [None, "", []]  # the last text folded whole: (text, folded, offsets)
+
+
+def _folded(s: str) -> tuple[str, list[int]]:
+    """``folded_with_map`` of the whole of ``s``, built once per text (contents entries search it)."""
+    if _FOLDED[0] is not s:
+        _FOLDED[1], _FOLDED[2] = folded_with_map(s, 0, len(s))
+        _FOLDED[0] = s
+    return _FOLDED[1], _FOLDED[2]
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
@@ -882,12 +916,13 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Option
     key = fold(title)
     if not key:
         return None
-    hay, where = folded_with_map(s, lines[lo].start, lines[hi - 1].end)
+    hay, where = _folded(s)  # folded once per text, searched between the range's bounds
+    first, last = bisect.bisect_left(where, lines[lo].start), bisect.bisect_left(where, lines[hi - 1].end)
     starts = {ln.start: idx for idx, ln in enumerate(lines[lo:hi], lo)}
     for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None):
         if not cand or len(cand) < 4:
             continue
-        pos = hay.find(cand)
+        pos = hay.find(cand, first, last)
         while pos != -1:
             off = where[pos]
             # the match must start a line, or (for the part after 关于) follow an issuer line
@@ -902,7 +937,7 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Option
                         and doc_type_of(lines[ln_idx - 1].text) is None:
                     ln_idx -= 1
                 return ln_idx
-            pos = hay.find(cand, pos + 1)
+            pos = hay.find(cand, pos + 1, last)
     return None
 
 

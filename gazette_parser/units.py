@@ -15,8 +15,10 @@ offset maps back to its offset in the cleaned text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -284,17 +286,32 @@ def _compile_grammar(g: dict) -> _Grammar:
 # a loose view of a stretch of text: spaces and line breaks removed, offsets kept
 
 
+_SPACE_RUN = re.compile("[" + "".join(sorted(_SPACE)) + "]+")
+_WHOLE: list = [None, "", []]  # the last text made loose whole: (text, loose text, offsets)
+
+
+def _loose_whole(text: str) -> tuple[str, list[int]]:
+    """The whole text without spaces and its offsets, built once per text (clauses slice it)."""
+    if _WHOLE[0] is not text:
+        chars: list[str] = []
+        idx: list[int] = []
+        pos = 0
+        for m in _SPACE_RUN.finditer(text):
+            chars.append(text[pos:m.start()])
+            idx.extend(range(pos, m.start()))
+            pos = m.end()
+        chars.append(text[pos:])
+        idx.extend(range(pos, len(text)))
+        _WHOLE[0], _WHOLE[1], _WHOLE[2] = text, "".join(chars), idx
+    return _WHOLE[1], _WHOLE[2]
+
+
 class _Loose:
     def __init__(self, text: str, start: int, end: int):
-        chars, idx = [], []
-        for i in range(start, end):
-            ch = text[i]
-            if ch in _SPACE:
-                continue
-            chars.append(ch)
-            idx.append(i)
-        self.s = "".join(chars)
-        self.idx = idx
+        whole, offsets = _loose_whole(text)
+        i, j = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
+        self.s = whole[i:j]
+        self.idx = offsets[i:j]
         self.text = text
         self.end = end
 

@@ -88,6 +88,16 @@ def test_decimals_are_exact_in_every_format(rich):
     assert not any("e" in v.lower() for v in normalized)
 
 
+@pytest.mark.parametrize("which", ["rich", "cq"])
+def test_json_writer_equals_the_stdlib_encoder_byte_for_byte(which, rich, cq):
+    """The fast writer gives exactly what json.dumps(indent=2) with exact decimals gives."""
+    issue = (rich if which == "rich" else cq)[0]
+    for include_text in (False, True):
+        d = J.issue_to_dict(issue, include_text)
+        reference = json.dumps(d, ensure_ascii=False, indent=2, cls=J._Encoder) + "\n"
+        assert J.dumps(issue, include_text=include_text) == reference
+
+
 def _walk_dicts(clauses):
     for c in clauses:
         yield c

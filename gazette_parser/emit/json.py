@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
                      SourceMap, Target, Text, TocEntry, UnitRef, Warning)
@@ -30,11 +30,29 @@ def _decimal_text(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, Optional[tuple[str, ...]]] = {}  # per class: its dataclass fields, or None
+
+
+def _field_names(cls: type) -> Optional[tuple[str, ...]]:
+    names = _FIELD_NAMES.get(cls, False)
+    if names is False:
+        names = _FIELD_NAMES[cls] = (tuple(f.name for f in dataclasses.fields(cls))
+                                     if dataclasses.is_dataclass(cls) else None)
+    return names
+
+
 def _plain(value: Any) -> Any:
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    if cls is list or cls is tuple:
+        return [_plain(v) for v in value]
     if isinstance(value, Decimal):
         return _Exact(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(cls)
+    if names is not None:
+        return {n: _plain(getattr(value, n)) for n in names}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -66,19 +84,85 @@ def issue_to_dict(issue: Issue, include_text: bool = False) -> dict:
 
 
 class _Encoder(json.JSONEncoder):
+    """The reference writer (the stdlib's pure-Python encoder, floats through repr): what
+    ``_write`` must equal byte for byte; used for any value ``_write`` does not know."""
+
     def iterencode(self, o, _one_shot=False):
         # Route floats through repr so _Exact prints its Decimal text.
         return json.encoder._make_iterencode(
-            {}, self.default, json.encoder.py_encode_basestring if self.ensure_ascii is False
-            else json.encoder.py_encode_basestring_ascii,
+            {}, self.default, json.encoder.encode_basestring if self.ensure_ascii is False
+            else json.encoder.encode_basestring_ascii,
             self.indent, lambda f: repr(f), self.key_separator, self.item_separator,
             self.sort_keys, self.skipkeys, _one_shot,
         )(o, 0)
 
 
+class _Unknown(Exception):
+    pass
+
+
+def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys: dict = {}) -> None:
+    """Append the JSON of ``o`` to ``out`` as ``json.dumps(indent=2, ensure_ascii=False)`` would.
+
+    One recursive function over plain dicts, lists and scalars, strings escaped by the stdlib's C
+    escaper (the pure-Python encoder's generators cost more than the writing itself); keys, which
+    repeat, are escaped once. Anything else raises ``_Unknown`` and the caller falls back.
+    """
+    t = type(o)
+    if t is str:
+        out.append(esc(o))
+    elif t is dict:
+        if not o:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for k, v in o.items():
+            if type(k) is not str:
+                raise _Unknown
+            ek = keys.get(k)
+            if ek is None:
+                ek = keys[k] = esc(k) + ": "
+            out.append(sep)
+            out.append(ek)
+            _write(v, out, inner)
+            sep = "," + inner
+        out.append(nl + "}")
+    elif t is list:
+        if not o:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            _write(v, out, inner)
+            sep = "," + inner
+        out.append(nl + "]")
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(o))
+    elif t is _Exact or t is float:
+        out.append(repr(o))
+    else:
+        raise _Unknown
+
+
 def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
-    return json.dumps(issue_to_dict(issue, include_text), ensure_ascii=False, indent=indent,
-                      cls=_Encoder) + "\n"
+    d = issue_to_dict(issue, include_text)
+    if indent == 2:
+        out: list[str] = []
+        try:
+            _write(d, out, "\n")
+            return "".join(out) + "\n"
+        except (_Unknown, RecursionError):
+            pass
+    return json.dumps(d, ensure_ascii=False, indent=indent, cls=_Encoder) + "\n"
 
 
 # ----------------------------------------------------------------------------------------------
