@@ -7,18 +7,26 @@
 """
 
 from .errors import GazetteError, NeedsOCR, ParseError, ReadError
-from .model import (
-    Clause,
-    Document,
-    Issue,
-    IssueInfo,
-    Page,
-    Target,
-    TocEntry,
-    UnitRef,
-    Warning,
-)
-from .pipeline import parse
+
+# The model and the pipeline load on first use (PEP 562), so `gazette-parse --help` and the
+# commands that do not parse start without them.
+_LAZY = {
+    "parse": "pipeline",
+    **{name: "model" for name in ("Clause", "Document", "Issue", "IssueInfo", "Page", "Target", "TocEntry",
+                                  "UnitRef", "Warning")},
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

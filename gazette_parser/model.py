@@ -12,6 +12,7 @@ never ``float``, so the JSON is exact and byte-for-byte reproducible.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Optional
@@ -99,10 +100,14 @@ class SourceMap:
 
     starts: tuple[PageStart, ...] = ()
 
+    @functools.cached_property
+    def _offsets(self) -> list[int]:  # built on first use, once (frozen: kept in __dict__)
+        return [s.offset for s in self.starts]
+
     def page_at(self, offset: int) -> Optional[PageStart]:
         if not self.starts:
             return None
-        i = bisect.bisect_right([s.offset for s in self.starts], offset) - 1
+        i = bisect.bisect_right(self._offsets, offset) - 1
         return self.starts[max(i, 0)]
 
 
@@ -118,9 +123,13 @@ class Text:
     # numbered cell in there ("1.重点人群签约服务覆盖率") is table content, never a clause
     tables: tuple[Span, ...] = ()
 
+    @functools.cached_property
+    def _table_starts(self) -> list[int]:
+        return [t[0] for t in self.tables]
+
     def in_table(self, offset: int) -> bool:
         """Whether an offset of ``text`` lies in a table."""
-        i = bisect.bisect_right([t[0] for t in self.tables], offset) - 1
+        i = bisect.bisect_right(self._table_starts, offset) - 1
         return i >= 0 and offset < self.tables[i][1]
 
     def page(self, offset: int) -> Optional[int]:

@@ -22,6 +22,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from typing import Optional
 
@@ -201,7 +202,7 @@ def _fold_char(ch: str, _cache: dict = {}) -> str:
     return f
 
 
-def folded_with_map(s: str, start: int, end: int) -> tuple[str, list[int]]:
+def folded_with_map(s: str, start: int, end: int) -> tuple[str, "array[int]"]:
     """``fold`` of ``s[start:end]`` plus, for each folded character, its offset in ``s``.
 
     Each character folds on its own, so the text is copied in runs: only the characters NFKC
@@ -210,10 +211,10 @@ def folded_with_map(s: str, start: int, end: int) -> tuple[str, list[int]]:
     seg = s[start:end]
     special = {ch: f for ch in set(seg) if (f := _fold_char(ch)) != ch}
     if not special:
-        return seg, list(range(start, end))
+        return seg, array("i", range(start, end))
     rx = re.compile("[" + "".join(re.escape(ch) for ch in sorted(special)) + "]+")
     out: list[str] = []
-    where: list[int] = []
+    where = array("i")
     pos = 0
     for m in rx.finditer(seg):
         a, b = m.span()
@@ -228,17 +229,6 @@ def folded_with_map(s: str, start: int, end: int) -> tuple[str, list[int]]:
     out.append(seg[pos:])
     where.extend(range(start + pos, end))
     return "".join(out), where
-
-
-_FOLDED: list = [None, "", []]  # the last text folded whole: (text, folded, offsets)
-
-
-def _folded(s: str) -> tuple[str, list[int]]:
-    """``folded_with_map`` of the whole of ``s``, built once per text (contents entries search it)."""
-    if _FOLDED[0] is not s:
-        _FOLDED[1], _FOLDED[2] = folded_with_map(s, 0, len(s))
-        _FOLDED[0] = s
-    return _FOLDED[1], _FOLDED[2]
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
@@ -908,15 +898,20 @@ def _english_date(s: str) -> Optional[str]:
 # the stage
 
 
-def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Optional[int]:
+def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int,
+                folded: Optional[tuple] = None) -> Optional[int]:
     """Index of the line (in lo..hi) where a document titled ``title`` begins; the title may be
-    wrapped over several lines and printed with spaces."""
+    wrapped over several lines and printed with spaces. ``folded`` is ``folded_with_map`` of all
+    of ``s`` when the caller looks up many titles (it is then searched between the range's bounds,
+    not folded again for each)."""
     if lo >= hi:
         return None
     key = fold(title)
     if not key:
         return None
-    hay, where = _folded(s)  # folded once per text, searched between the range's bounds
+    if folded is None:
+        folded = folded_with_map(s, lines[lo].start, lines[hi - 1].end)
+    hay, where = folded
     first, last = bisect.bisect_left(where, lines[lo].start), bisect.bisect_left(where, lines[hi - 1].end)
     starts = {ln.start: idx for idx, ln in enumerate(lines[lo:hi], lo)}
     for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None):
@@ -1005,10 +1000,11 @@ def segment(text: Text) -> Segmentation:
     # document starts: the TOC first, then anchors the TOC does not cover
     starts: dict[int, Optional[int]] = {}
     cursor = body_lo
+    folded = folded_with_map(s, 0, len(s)) if toc else None  # once, for every entry
     for ti, entry in enumerate(toc):
-        idx = _find_title(lines, s, entry.title_zh, cursor, body_hi)
+        idx = _find_title(lines, s, entry.title_zh, cursor, body_hi, folded)
         if idx is None:
-            idx = _find_title(lines, s, entry.title_zh, body_lo, body_hi)
+            idx = _find_title(lines, s, entry.title_zh, body_lo, body_hi, folded)
         if idx is None or idx in starts:
             warnings.append(Warning("toc-unmatched",
                                     f"contents entry (page {entry.page}) not found in the text: "

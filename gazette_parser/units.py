@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from array import array
 import os
 import re
 import sys
@@ -287,33 +288,30 @@ def _compile_grammar(g: dict) -> _Grammar:
 
 
 _SPACE_RUN = re.compile("[" + "".join(sorted(_SPACE)) + "]+")
-_WHOLE: list = [None, "", []]  # the last text made loose whole: (text, loose text, offsets)
-
-
-def _loose_whole(text: str) -> tuple[str, list[int]]:
-    """The whole text without spaces and its offsets, built once per text (clauses slice it)."""
-    if _WHOLE[0] is not text:
-        chars: list[str] = []
-        idx: list[int] = []
-        pos = 0
-        for m in _SPACE_RUN.finditer(text):
-            chars.append(text[pos:m.start()])
-            idx.extend(range(pos, m.start()))
-            pos = m.end()
-        chars.append(text[pos:])
-        idx.extend(range(pos, len(text)))
-        _WHOLE[0], _WHOLE[1], _WHOLE[2] = text, "".join(chars), idx
-    return _WHOLE[1], _WHOLE[2]
 
 
 class _Loose:
-    def __init__(self, text: str, start: int, end: int):
-        whole, offsets = _loose_whole(text)
-        i, j = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
-        self.s = whole[i:j]
-        self.idx = offsets[i:j]
+    """``text[start:end]`` without spaces and line breaks (``s``), with each character's offset
+    (``idx``). Built in runs between spaces; a clause's view is a slice of its document's
+    (``within``), so a document is made loose once, not once per clause level."""
+
+    def __init__(self, text: str, start: int, end: int, within: Optional["_Loose"] = None):
         self.text = text
         self.end = end
+        if within is not None and within.start <= start and end <= within.end:
+            i, j = bisect.bisect_left(within.idx, start), bisect.bisect_left(within.idx, end)
+            self.s, self.idx, self.start = within.s[i:j], within.idx[i:j], start
+            return
+        chars: list[str] = []
+        idx = array("i")
+        pos = start
+        for m in _SPACE_RUN.finditer(text, start, end):
+            chars.append(text[pos:m.start()])
+            idx.extend(range(pos, m.start()))
+            pos = m.end()
+        chars.append(text[pos:end])
+        idx.extend(range(pos, end))
+        self.s, self.idx, self.start = "".join(chars), idx, start
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Loose [a, b) → offsets in the cleaned text (b > a)."""
@@ -786,9 +784,10 @@ class _Resolver:
         return [(name, False)]
 
 
-def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Resolver) -> None:
+def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Resolver,
+                      within: Optional[_Loose] = None) -> None:
     """"重庆市住房和城乡建设委员会（以下简称市住房城乡建委）", "区县(自治县,以下简称区县)"."""
-    lo = _Loose(text.text, span[0], span[1])
+    lo = _Loose(text.text, span[0], span[1], within)
     s = lo.s
     for m in g.definition.finditer(s):
         if "统称" in m.group(0):
@@ -881,8 +880,11 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
     reg = (registry if registry is not None else load_registry()).for_document(document)
     g = _grammar()
     res = _Resolver(reg)
+    within = None  # the document made loose once; each clause's view is a slice of it
+    if document.span and 0 <= document.span[0] < document.span[1] <= len(text.text):
+        within = _Loose(text.text, document.span[0], document.span[1])
     if document.span and document.span[1] > document.span[0]:
-        _text_definitions(text, document.span, g, res)
+        _text_definitions(text, document.span, g, res, within)
 
     state: dict = {"first_listed": False, "before_comma": False}
     carry_resp: list[UnitRef] = []
@@ -894,7 +896,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
         if not (0 <= a < b <= len(text.text)):
             own[id(clause)] = _Own([], [], [], [], False)
             continue
-        lo = _Loose(text.text, a, b)
+        lo = _Loose(text.text, a, b, within)
         notes = _find_notes(lo, g, reg, state)
         lead: list[UnitRef] = []
         resp: list[UnitRef] = []

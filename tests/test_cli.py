@@ -36,3 +36,18 @@ def test_output_is_written_atomically_as_an_ordinary_file(tmp_path):
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask  # not mkstemp's private 0600
     assert [p.name for p in tmp_path.iterdir()] == ["cq.json"]  # no temporary left behind
+
+
+def test_help_does_not_import_the_pipeline():
+    """`gazette-parse --help` starts without the parsing stages or the PDF readers."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gazette_parser", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "Usage" in proc.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert "gazette_parser.errors" in imported  # the listing is what we think it is
+    heavy = {"gazette_parser.pipeline", "gazette_parser.model", "gazette_parser.segment", "pdfplumber",
+             "pypdfium2", "regex"}
+    assert not heavy & imported

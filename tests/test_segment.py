@@ -7,7 +7,11 @@ hands it over) so they exercise this stage alone; a few run the whole pipeline.
 from __future__ import annotations
 
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gazette_parser
 from gazette_parser import segment as seg_mod
@@ -326,3 +330,25 @@ def test_any_text_segments_without_error():
                 assert 0 <= a < b <= n
 
     check()
+
+
+_FOLD_ALPHABET = "ab1 \t\n\u3000\xa0〔〕（）１２㈠ﬁ^]\\-中文"
+
+
+def _fold_one_by_one(s, start, end):
+    out, where = [], []
+    for i in range(start, end):
+        for f in unicodedata.normalize("NFKC", s[i]):
+            if not f.isspace() and not s[i].isspace():
+                out.append(f)
+                where.append(i)
+    return "".join(out), where
+
+
+@given(st.text(alphabet=_FOLD_ALPHABET, max_size=40), st.data())
+def test_fold_in_runs_is_the_fold_of_each_character(s, data):
+    """folded_with_map copies runs; it must equal folding character by character."""
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, len(s)))
+    hay, where = seg_mod.folded_with_map(s, start, end)
+    assert (hay, list(where)) == _fold_one_by_one(s, start, end)

@@ -516,3 +516,16 @@ def test_redressed_note_styles_no_sample_prints_yet(name):
         assert names(c.lead_units) == units_[:1], c.label
         assert names([u for u in c.responsible_units if not u.inherited]) == units_[1:], c.label
     assert_spans_quote(text, doc)
+
+
+def test_a_clause_view_is_the_slice_of_its_documents_loose_text():
+    """_Loose of a clause cut from its document's equals one built from the text directly."""
+    from gazette_parser.units import _Loose
+
+    t = "一、市发展改革委 牵头，\n（一）各区县\u3000政府\t负责。\n二、 其他"
+    whole = _Loose(t, 0, len(t))
+    assert whole.s == "".join(ch for ch in t if ch not in " \n\u3000\t")
+    for a in range(len(t)):
+        for b in range(a, len(t) + 1):
+            direct, view = _Loose(t, a, b), _Loose(t, a, b, whole)
+            assert (view.s, list(view.idx)) == (direct.s, list(direct.idx))
