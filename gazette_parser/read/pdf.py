@@ -26,6 +26,7 @@ page has usable text, ``NeedsOCR`` is raised with the page numbers.
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import re
@@ -498,21 +499,46 @@ def ruled_page(page, raw) -> bool:
             close = close or bool(closed(seg))
         subpath(pts, curved, close)
 
-    def objects(count, get, depth):
+    page_get, form_get, get_type = _object_calls(raw)
+    as_obj = raw.FPDF_PAGEOBJECT
+    path_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+
+    def objects(handle, get, count, depth):
         for k in range(count):
-            obj = get(k)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                path(obj)
-            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
-                if objects(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
-                           depth + 1):
+            obj = get(handle, k)
+            kind = get_type(obj)
+            if kind == path_kind:
+                path(ctypes.cast(obj, as_obj))
+            elif kind == form_kind and depth < 8:
+                form = ctypes.cast(obj, as_obj)
+                if objects(obj, form_get, raw.FPDFFormObj_CountObjects(form), depth + 1):
                     return True
+            else:
+                continue
             if counts[0] >= _MIN_RULES and counts[1] >= 2 and counts[2] >= 2:
                 return True
         return False
 
-    return objects(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), 0)
+    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    return objects(handle, page_get, raw.FPDFPage_CountObjects(page), 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _object_calls(raw):
+    """FPDFPage_GetObject, FPDFFormObj_GetObject and FPDFPageObj_GetType on plain addresses.
+
+    A page holds hundreds of text objects that ``ruled_page`` only asks the type of; ctypes'
+    argument conversion for the typed bindings costs more than the calls, so these three go
+    untyped (void pointers in and out).
+    """
+    import ctypes
+
+    def untyped(fn, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+    vp, i = ctypes.c_void_p, ctypes.c_int
+    return (untyped(raw.FPDFPage_GetObject, vp, vp, i), untyped(raw.FPDFFormObj_GetObject, vp, vp, ctypes.c_ulong),
+            untyped(raw.FPDFPageObj_GetType, i, vp))
 
 
 def _pdfium_size(tp, raw, i: int) -> float:
