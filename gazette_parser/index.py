@@ -372,22 +372,22 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
              _int(doc.get("page_start")), _int(doc.get("page_end")))).lastrowid
         con.executemany("INSERT INTO issuers VALUES (?,?,?)",
                         [(doc_id, i, name) for i, name in enumerate(issuers)])
+        # clause ids are given here (one past the largest), so the clauses go in with one executemany
+        next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM clauses").fetchone()[0]
         ids: dict[int, int] = {}
-        unit_rows, target_rows = [], []
+        clause_rows, unit_rows, target_rows = [], [], []
         for cseq, (c, parent, labels) in enumerate(_walk(doc.get("clauses") or [])):
             path = c.get("path") or []
             span = c.get("span") or [None, None]
             lead = [u for u in (c.get("lead_units") or []) if isinstance(u, dict)]
             resp = [u for u in (c.get("responsible_units") or []) if isinstance(u, dict)]
-            cid = con.execute(
-                "INSERT INTO clauses (document_id, parent_id, seq, label, level, path, labels, heading,"
-                " text, page, page_index, span_start, span_end, lead, responsible)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, ids.get(id(parent)) if parent is not None else None, cseq, c.get("label"),
+            cid = next_id + cseq
+            clause_rows.append(
+                (cid, doc_id, ids.get(id(parent)) if parent is not None else None, cseq, c.get("label"),
                  _int(c.get("level")), ".".join(str(p) for p in path), labels, c.get("heading"),
                  c.get("text"), _int(c.get("page")), _int(c.get("page_index")), _int(span[0]),
                  _int(span[1] if len(span) > 1 else None),
-                 _joined(lead), _joined(resp))).lastrowid
+                 _joined(lead), _joined(resp)))
             ids[id(c)] = cid
             for role, refs in (("lead", lead), ("responsible", resp)):
                 for useq, u in enumerate(refs):
@@ -403,6 +403,9 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
                 target_rows.append((cid, tseq, t.get("text"), t.get("indicator"), t.get("comparator"),
                                     _text(t.get("value")), _text(t.get("value_max")), t.get("unit"),
                                     _int(t.get("year")), t.get("kind"), _int(t.get("page"))))
+        con.executemany("INSERT INTO clauses (id, document_id, parent_id, seq, label, level, path, labels,"
+                        " heading, text, page, page_index, span_start, span_end, lead, responsible)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clause_rows)
         con.executemany("INSERT INTO units (clause_id, role, seq, name, canonical, inherited, known, page)"
                         " VALUES (?,?,?,?,?,?,?,?)", unit_rows)
         con.executemany("INSERT INTO targets (clause_id, seq, text, indicator, comparator, value,"
@@ -447,6 +450,7 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
     ok = failed = since = 0
     saved = con.isolation_level
     con.commit()
+    con.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: the FTS and index b-trees stay in memory
     con.isolation_level = None  # explicit transactions below
     try:
         con.execute("BEGIN")

@@ -19,7 +19,7 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .index import IndexFailure, load_unit_registry, norm_unit, open_index
 
@@ -135,7 +135,9 @@ def fts_phrase(term: str) -> str:
 # the query
 
 
-def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
+def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[str, list]:
+    """The SELECT for ``q`` and its arguments; with ``count``, the SELECT count(*) of its rows
+    (no ranking, order or limit)."""
     where: list[str] = []
     args: list = []
     joins: list[str] = []
@@ -151,7 +153,10 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
             if len(t) < 3:
                 where.append("(instr(coalesce(c.heading, ''), ?) > 0 OR instr(coalesce(c.text, ''), ?) > 0)")
                 args += [t, t]
-        if long_terms:
+        if long_terms and count:
+            joins.append("JOIN (SELECT rowid AS fid FROM clauses_fts WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
+            args_join = [" AND ".join(fts_phrase(t) for t in long_terms)]
+        elif long_terms:
             joins.append("JOIN (SELECT rowid AS fid, bm25(clauses_fts) AS rank FROM clauses_fts "
                          "WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
             args_join = [" AND ".join(fts_phrase(t) for t in long_terms)]
@@ -206,21 +211,22 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
                        " t.year, t.kind")
         order += ", t.seq"
 
+    tables = (" FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
+              + " ".join(joins) + (" WHERE " + " AND ".join(where) if where else ""))
+    if count:
+        return "SELECT count(*)" + tables, args_join + args
     sql = (
         "SELECT d.doc_number, d.title, d.issuer, coalesce(d.date, i.publish_date) AS date,"
         " i.gazette_zh AS gazette, i.year AS issue_year, i.number AS issue_number, c.path, c.labels,"
         " c.label, c.heading, c.page, c.lead, c.responsible, "
         + ("c.text" if q.text else "substr(c.text, 1, 64)") + " AS _text,"
-        " i.source_path, c.id AS clause_id" + target_cols +
-        " FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
-        + " ".join(joins)
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {order}"
+        " i.source_path, c.id AS clause_id" + target_cols + tables + f" ORDER BY {order}"
     )
     if q.limit is not None:
-        if q.limit < 1:
-            raise QueryError("--limit must be at least 1")
-        sql += f" LIMIT {int(q.limit)}"
+        if q.limit < 0:
+            raise QueryError("--limit must be 0 (all rows) or more")
+        if q.limit > 0:
+            sql += f" LIMIT {int(q.limit)}"
     return sql, args_join + args
 
 
@@ -234,8 +240,9 @@ def snippet(text: Optional[str], terms: list[str], width: int = 24) -> str:
     return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
 
 
-def run_query(db, q: Query) -> list[dict]:
-    """Rows (dicts, keys in ALL_COLUMNS order) for the query; raises QueryError / IndexFailure."""
+def iter_rows(db, q: Query) -> Iterator[dict]:
+    """The rows of ``run_query`` one at a time, as SQLite gives them (the database stays open until
+    the last is taken or the iterator is closed). Errors in the query raise on the first ``next``."""
     con = open_index(db, create=False, readonly=True)
     try:
         sql, args = build_sql(con, q)
@@ -247,12 +254,28 @@ def run_query(db, q: Query) -> list[dict]:
         names = [d[0] for d in cur.description]
         at = names.index("_text")
         keys = [k for k in ALL_COLUMNS if k in names or k == "snippet"]
-        rows = []
         for r in cur:
             d = dict(zip(names, r))
             d["snippet"] = snippet(r[at], terms) if terms else snippet(r[at], [], 30)
-            rows.append({k: d[k] for k in keys})
-        return rows
+            yield {k: d[k] for k in keys}
+    finally:
+        con.close()
+
+
+def run_query(db, q: Query) -> list[dict]:
+    """Rows (dicts, keys in ALL_COLUMNS order) for the query; raises QueryError / IndexFailure."""
+    return list(iter_rows(db, q))
+
+
+def count_rows(db, q: Query) -> int:
+    """How many rows ``q`` has without its limit (one count(*), no rows built)."""
+    con = open_index(db, create=False, readonly=True)
+    try:
+        sql, args = build_sql(con, q, count=True)
+        try:
+            return con.execute(sql, args).fetchone()[0]
+        except sqlite3.OperationalError as e:
+            raise QueryError(f"query failed: {e}") from None
     finally:
         con.close()
 
@@ -288,6 +311,51 @@ def _cut(s: str, limit: int) -> str:
     return "".join(out)
 
 
+TABLE_LIMIT = 50  # rows the table shows unless --limit says otherwise (--limit 0: all)
+_BLOCK = 100  # rows the table's column widths are measured on before it starts printing
+_CELL_LIMITS = {"heading": 40, "snippet": 60, "title": 40, "target": 40, "lead": 30, "responsible": 30}
+
+
+def _cells(r: dict, columns: list[str]) -> list[str]:
+    return [_cut("" if r.get(c) is None else str(r.get(c)).replace("\n", " "), _CELL_LIMITS.get(c, 60))
+            for c in columns]
+
+
+def table_lines(rows: Iterable[dict], columns: list[str],
+                more: Optional[Callable[[int], int]] = None) -> Iterator[str]:
+    """The table, line by line, as the rows arrive: column widths are measured on the first
+    ``_BLOCK`` rows (later cells are cut to them), so any number of rows streams in constant memory.
+    ``more(shown)`` says how many rows a limit left out; the last line says so."""
+    head = [HEADERS.get(c, c) for c in columns]
+    it = iter(rows)
+    block = []
+    for r in it:
+        block.append(_cells(r, columns))
+        if len(block) >= _BLOCK:
+            break
+    widths = [max(_width(row[i]) for row in [head] + block) for i in range(len(columns))]
+
+    def line(row):
+        return "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip()
+
+    yield line(head)
+    yield "  ".join("-" * w for w in widths)
+    n = 0
+    for row in block:
+        yield line(row)
+        n += 1
+    for r in it:
+        yield line([_cut(cell, widths[i]) if _width(cell) > widths[i] else cell
+                    for i, cell in enumerate(_cells(r, columns))])
+        n += 1
+    rows_word = f"{n} row{'s' if n != 1 else ''}"
+    left = more(n) if more is not None else 0
+    if left > 0:
+        yield f"({rows_word} shown, {left} more: --limit N shows N, --limit 0 all)"
+    else:
+        yield f"({rows_word})"
+
+
 def format_rows(rows: list[dict], columns: list[str], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
@@ -299,20 +367,9 @@ def format_rows(rows: list[dict], columns: list[str], fmt: str) -> str:
             w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
         return buf.getvalue()
     # table: CJK-aware widths, long cells cut
-    limits = {"heading": 40, "snippet": 60, "title": 40, "target": 40, "lead": 30, "responsible": 30}
-    cells = [[HEADERS.get(c, c) for c in columns]]
-    for r in rows:
-        cells.append([_cut("" if r.get(c) is None else str(r.get(c)).replace("\n", " "), limits.get(c, 60))
-                      for c in columns])
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    return "\n".join(table_lines(rows, columns)) + "\n"
 
 
-__all__ = ["Query", "QueryError", "IndexFailure", "run_query", "format_rows", "default_columns",
+__all__ = ["Query", "QueryError", "IndexFailure", "run_query", "iter_rows", "count_rows", "table_lines",
+           "TABLE_LIMIT", "format_rows", "default_columns",
            "check_columns", "parse_date", "ALL_COLUMNS", "FORMATS"]

@@ -173,7 +173,7 @@ def test_bad_queries_are_one_line_errors(small_db, tmp_path):
         ("--from", "2023-02-30"): "not a calendar date",
         ("--from", "2024", "--to", "2023"): "is after",
         ("--text", "  "): "--text is empty",
-        ("--limit", "0"): "--limit",
+        ("--limit", "-1"): "--limit",
     }
     for args, message in cases.items():
         r = _invoke("query", "--db", small_db, *args)
@@ -350,3 +350,21 @@ def test_several_samples_in_one_index(tmp_path):
     for doc in {d["doc_number"] for d, _c in every if d["doc_number"]}:
         expected = Counter(_key(d, c) for d, c in every if d["doc_number"] == doc)
         assert Counter((r["doc_number"], r["path"], r["heading"]) for r in _q(db, doc_number=doc)) == expected
+
+
+def test_table_stops_at_the_limit_and_says_how_many_more(small_db):
+    r = _invoke("query", "--db", small_db, "--lead", "市城管局", "--limit", "1")
+    assert r.exit_code == 0 and r.output.rstrip().endswith("(1 row shown, 1 more: --limit N shows N, --limit 0 all)")
+    assert r.output.count("渝府办发") == 1
+    r = _invoke("query", "--db", small_db, "--lead", "市城管局", "--limit", "0")
+    assert r.exit_code == 0 and r.output.rstrip().endswith("(2 rows)") and r.output.count("渝府办发") == 2
+
+
+def test_streamed_table_keeps_the_first_blocks_widths():
+    """Rows after the first block are cut to the widths measured on it, so the columns stay aligned."""
+    from gazette_parser.query import _BLOCK, table_lines
+
+    rows = [{"heading": "短"} for _ in range(_BLOCK)] + [{"heading": "很长的一个标题" * 3}]
+    lines = list(table_lines(iter(rows), ["heading"], more=lambda shown: 7))
+    assert len(lines) == 2 + _BLOCK + 2 and lines[-1] == f"({_BLOCK + 1} rows shown, 7 more: --limit N shows N, --limit 0 all)"
+    assert lines[-2] == "很长的…"  # the header's 7 columns: three wide characters and the ellipsis

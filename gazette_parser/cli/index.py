@@ -67,7 +67,8 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated on/before DATE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--columns", help="Comma-separated columns to show (see --help-columns).")
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=int, help="At most this many rows; 0 = all. The table stops at 50 unless told, "
+              "and says how many more there are; json and csv give all rows unless told.")
 @click.option("--help-columns", is_flag=True, help="List the available columns and exit.")
 def query_command(db, text, lead, responsible, unit, doc_number, issuer, year_target, date_from, date_to,
                   fmt, columns, limit, help_columns):
@@ -79,23 +80,44 @@ def query_command(db, text, lead, responsible, unit, doc_number, issuer, year_ta
     gazette-parse query --db gazettes.db --doc-number 渝府办发 --from 2022 --to 2022
     gazette-parse query --db gazettes.db --year-target 2025 --format json
     """
-    from ..query import (ALL_COLUMNS, CLAUSE_COLUMNS, IndexFailure, Query, QueryError, check_columns,
-                         default_columns, format_rows, run_query)
+    from ..query import (ALL_COLUMNS, CLAUSE_COLUMNS, TABLE_LIMIT, IndexFailure, Query, QueryError, check_columns,
+                         count_rows, default_columns, format_rows, iter_rows, run_query, table_lines)
 
     if help_columns:
         click.echo("clause columns: " + ", ".join(CLAUSE_COLUMNS))
         click.echo("target columns (with --year-target): " + ", ".join(ALL_COLUMNS[len(CLAUSE_COLUMNS):]))
         return
+    if limit is None and fmt == "table":
+        limit = TABLE_LIMIT
     q = Query(text=text, lead=lead, responsible=responsible, unit=unit, doc_number=doc_number, issuer=issuer,
-              year_target=year_target, date_from=date_from, date_to=date_to, limit=limit)
+              year_target=year_target, date_from=date_from, date_to=date_to, limit=limit or None)
     try:
+        if limit is not None and limit < 0:
+            raise QueryError("--limit must be 0 (all rows) or more")
         cols = check_columns(columns.split(","), year_target is not None) if columns else default_columns(q)
         if not cols:
             raise QueryError("--columns names no column")
         if fmt in ("json", "csv") and not columns:
             cols = [c for c in ALL_COLUMNS if year_target is not None or c in CLAUSE_COLUMNS]
-        rows = run_query(db, q)
+        if fmt == "table":
+            rows = iter_rows(db, q)
+            first = next(rows, None)  # a bad query fails here, before anything is printed
+        else:
+            all_rows = run_query(db, q)
     except (QueryError, IndexFailure) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
-    click.echo(format_rows(rows, cols, fmt), nl=False)
+    if fmt != "table":
+        click.echo(format_rows(all_rows, cols, fmt), nl=False)
+        return
+
+    def rest():
+        if first is not None:
+            yield first
+            yield from rows
+
+    def more(shown: int) -> int:  # counted only when the limit was reached
+        return count_rows(db, q) - shown if q.limit and shown >= q.limit else 0
+
+    for line in table_lines(rest(), cols, more):
+        click.echo(line)
