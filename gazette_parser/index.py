@@ -451,6 +451,7 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
     saved = con.isolation_level
     con.commit()
     con.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: the FTS and index b-trees stay in memory
+    con.execute("PRAGMA cache_spill=OFF")  # dirty pages wait for the commit (every commit_every issues)
     con.isolation_level = None  # explicit transactions below
     try:
         con.execute("BEGIN")
