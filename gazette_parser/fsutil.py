@@ -7,7 +7,7 @@ import functools
 import os
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Iterable, Union
 
 
 @functools.lru_cache(maxsize=1)
@@ -17,18 +17,21 @@ def _umask() -> int:
     return mask
 
 
-def stage_file(directory: Union[str, Path], final_name: str, data: Union[str, bytes]) -> Path:
+def stage_file(directory: Union[str, Path], final_name: str, data: Union[str, bytes, Iterable[str]]) -> Path:
     """Write ``data`` to a hidden temporary beside ``final_name`` in ``directory``, fsynced.
 
-    The caller renames it into place (``os.replace``) when it is ready to publish it.
+    ``data`` may also be an iterable of str pieces (written as they come: a long output need not be
+    held whole). The caller renames it into place (``os.replace``) when it is ready to publish it.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = ((data.encode("utf-8") if isinstance(data, str) else data,) if isinstance(data, (str, bytes))
+              else (piece.encode("utf-8") for piece in data))
     fd, tmp = tempfile.mkstemp(prefix=f".{final_name}.", suffix=".tmp", dir=directory)
     try:
         with contextlib.suppress(OSError):
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as f:
-            f.write(payload)
+            for payload in pieces:
+                f.write(payload)
             f.flush()
             os.fsync(f.fileno())
     except BaseException:
@@ -38,7 +41,7 @@ def stage_file(directory: Union[str, Path], final_name: str, data: Union[str, by
     return Path(tmp)
 
 
-def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
+def write_atomic(path: Union[str, Path], data: Union[str, bytes, Iterable[str]]) -> None:
     """Write to a temporary file in the same directory, fsync, then rename over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -51,9 +51,11 @@ def parse(
     else:
         src = read_source(source, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
     text = clean.clean(src)
+    info, src_warnings = src.info, src.warnings
+    del src  # the pages' lines: the text stages work on the cleaned text, a long PDF's lines can go
     seg = segment.segment(text)
     if not seg.documents:
-        raise ParseError("no document found (no title, 文号 or numbered body)", file=src.info.path)
+        raise ParseError("no document found (no title, 文号 or numbered body)", file=info.path)
     docs = []
     for doc_text in seg.documents:
         doc = document.build_document(text, doc_text, seg)
@@ -61,7 +63,7 @@ def parse(
         doc = units.attach_units(text, doc, registry)
         doc = targets.attach_targets(text, doc)
         docs.append(doc)
-    warnings = list(src.warnings) + list(text.warnings) + list(seg.warnings)
+    warnings = list(src_warnings) + list(text.warnings) + list(seg.warnings)
     for doc in docs:
         warnings.extend(doc.warnings)
     return Issue(
@@ -69,6 +71,6 @@ def parse(
         toc=seg.toc,
         documents=docs,
         warnings=warnings,
-        source=src.info,
+        source=info,
         text=text,
     )

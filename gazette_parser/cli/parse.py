@@ -43,6 +43,16 @@ def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_
 
         click.echo(outline(issue), nl=False)
         return
+    if fmt == "json":  # written a document at a time: a long issue's JSON is never whole in memory
+        from ..emit.json import iter_dumps
+
+        pieces = iter_dumps(issue, include_text=include_text)
+        if output is None:
+            for piece in pieces:
+                click.echo(piece, nl=False)
+        else:
+            write_atomic(output, pieces)
+        return
     from ..emit import render
 
     rendered = render(issue, fmt, include_text=include_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
                      SourceMap, Target, Text, TocEntry, UnitRef, Warning)
@@ -69,7 +69,7 @@ def document_to_dict(doc: Document) -> dict:
     return d
 
 
-def issue_to_dict(issue: Issue, include_text: bool = False) -> dict:
+def _top(issue: Issue, include_text: bool, documents: list) -> dict:
     source = _plain(issue.source)
     if include_text and issue.text is not None:
         source["text"] = issue.text.text
@@ -78,9 +78,13 @@ def issue_to_dict(issue: Issue, include_text: bool = False) -> dict:
         "source": source,
         "issue": _plain(issue.info),
         "toc": _plain(issue.toc),
-        "documents": [document_to_dict(d) for d in issue.documents],
+        "documents": documents,
         "warnings": _plain(issue.warnings),
     }
+
+
+def issue_to_dict(issue: Issue, include_text: bool = False) -> dict:
+    return _top(issue, include_text, [document_to_dict(d) for d in issue.documents])
 
 
 class _Encoder(json.JSONEncoder):
@@ -97,8 +101,10 @@ class _Encoder(json.JSONEncoder):
         )(o, 0)
 
 
-class _Unknown(Exception):
-    pass
+def _reference(o: Any, nl: str) -> str:
+    """``o`` by the reference encoder, indented to where it stands (JSON text holds no raw newline
+    but the indentation's, so re-indenting is a replace)."""
+    return json.dumps(o, ensure_ascii=False, indent=2, cls=_Encoder).replace("\n", nl)
 
 
 def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys: dict = {}) -> None:
@@ -106,7 +112,8 @@ def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys:
 
     One recursive function over plain dicts, lists and scalars, strings escaped by the stdlib's C
     escaper (the pure-Python encoder's generators cost more than the writing itself); keys, which
-    repeat, are escaped once. Anything else raises ``_Unknown`` and the caller falls back.
+    repeat, are escaped once. Anything else (a dict with keys that are not strings, a type of its
+    own) goes to the reference encoder, so the bytes are the same in every case.
     """
     t = type(o)
     if t is str:
@@ -115,11 +122,12 @@ def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys:
         if not o:
             out.append("{}")
             return
+        if not all(type(k) is str for k in o):
+            out.append(_reference(o, nl))
+            return
         inner = nl + "  "
         sep = "{" + inner
         for k, v in o.items():
-            if type(k) is not str:
-                raise _Unknown
             ek = keys.get(k)
             if ek is None:
                 ek = keys[k] = esc(k) + ": "
@@ -150,19 +158,38 @@ def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys:
     elif t is _Exact or t is float:
         out.append(repr(o))
     else:
-        raise _Unknown
+        out.append(_reference(o, nl))
+
+
+def iter_dumps(issue: Issue, include_text: bool = False) -> Iterator[str]:
+    """``dumps`` in pieces, one document at a time: a long issue is written without its whole JSON
+    (or the plain dicts of every document) in memory at once."""
+    top = _top(issue, include_text, [])
+    out: list[str] = []
+    sep = "{\n  "
+    for key, value in top.items():
+        out.append(sep)
+        out.append(json.encoder.encode_basestring(key) + ": ")
+        if key == "documents" and issue.documents:
+            item = "[\n    "
+            for doc in issue.documents:
+                out.append(item)
+                _write(document_to_dict(doc), out, "\n    ")
+                yield "".join(out)
+                out.clear()
+                item = ",\n    "
+            out.append("\n  ]")
+        else:
+            _write(value, out, "\n  ")
+        sep = ",\n  "
+    out.append("\n}\n")
+    yield "".join(out)
 
 
 def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
-    d = issue_to_dict(issue, include_text)
     if indent == 2:
-        out: list[str] = []
-        try:
-            _write(d, out, "\n")
-            return "".join(out) + "\n"
-        except (_Unknown, RecursionError):
-            pass
-    return json.dumps(d, ensure_ascii=False, indent=indent, cls=_Encoder) + "\n"
+        return "".join(iter_dumps(issue, include_text))
+    return json.dumps(issue_to_dict(issue, include_text), ensure_ascii=False, indent=indent, cls=_Encoder) + "\n"
 
 
 # ----------------------------------------------------------------------------------------------
