@@ -22,6 +22,7 @@ How a number becomes a target:
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Optional
@@ -195,19 +196,28 @@ def _quoted_ranges(n: str, pairs) -> list[tuple[int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _ends_rx(ends: str) -> "re.Pattern":
+    return re.compile("[" + "".join(re.escape(ch) for ch in ends) + "]")
+
+
 def _sentences(n: str, ends: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``n``: up to and including each end mark, then the rest."""
     out, start = [], 0
-    for i, ch in enumerate(n):
-        if ch in ends:
-            out.append((start, i + 1))
-            start = i + 1
+    if ends:
+        for m in _ends_rx(ends).finditer(n):
+            out.append((start, m.end()))
+            start = m.end()
     if start < len(n):
         out.append((start, len(n)))
     return out
 
 
+_WS = regex.compile(r"\s+")
+
+
 def _squash(s: str) -> str:
-    return regex.sub(r"\s+", "", s)
+    return _WS.sub("", s)
 
 
 def _value(g: _Grammar, frac: Optional[str], num: str, mag: Optional[str]) -> Decimal:

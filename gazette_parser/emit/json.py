@@ -174,9 +174,7 @@ def iter_dumps(issue: Issue, include_text: bool = False) -> Iterator[str]:
             item = "[\n    "
             for doc in issue.documents:
                 out.append(item)
-                _write(document_to_dict(doc), out, "\n    ")
-                yield "".join(out)
-                out.clear()
+                yield from _document_pieces(doc, out)
                 item = ",\n    "
             out.append("\n  ]")
         else:
@@ -184,6 +182,31 @@ def iter_dumps(issue: Issue, include_text: bool = False) -> Iterator[str]:
         sep = ",\n  "
     out.append("\n}\n")
     yield "".join(out)
+
+
+def _document_pieces(doc: Document, out: list) -> Iterator[str]:
+    """One document of the "documents" list, as ``_write`` would write it there, given up after
+    each top-level clause (a document can be most of a long issue)."""
+    doc_nl, key_nl = "\n    ", "\n      "
+    item_nl = key_nl + "  "
+    shell = document_to_dict(dataclasses.replace(doc, clauses=[]))  # the clauses come one by one
+    sep = "{" + key_nl
+    for key, value in shell.items():
+        out.append(sep)
+        out.append(json.encoder.encode_basestring(key) + ": ")
+        if key == "clauses" and doc.clauses:
+            item = "[" + item_nl
+            for clause in doc.clauses:
+                out.append(item)
+                _write(_plain(clause), out, item_nl)
+                yield "".join(out)
+                out.clear()
+                item = "," + item_nl
+            out.append(key_nl + "]")
+        else:
+            _write(value, out, key_nl)
+        sep = "," + key_nl
+    out.append(doc_nl + "}")
 
 
 def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
