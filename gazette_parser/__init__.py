@@ -18,12 +18,14 @@ from .model import (
     UnitRef,
     Warning,
 )
-from .pipeline import parse
+from .pipeline import parse, parse_file, parse_text
 
 __version__ = "0.1.0"
 
 __all__ = [
     "parse",
+    "parse_file",
+    "parse_text",
     "Issue",
     "IssueInfo",
     "TocEntry",

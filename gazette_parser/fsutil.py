@@ -7,7 +7,7 @@ import functools
 import os
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,3 +49,36 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def display_path(path: Union[str, os.PathLike, None]) -> Optional[str]:
+    """A path as text that can always be encoded: bytes that are not UTF-8 become ``\\xNN``.
+
+    Python keeps such bytes of a file name as lone surrogates (``surrogateescape``); they cannot
+    be written to SQLite, JSON or a terminal, so messages, manifests and ``source.path`` use this.
+    """
+    if path is None:
+        return None
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        return s.decode("utf-8", "backslashreplace")
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _only_escapes(s) else s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _only_escapes(s: str) -> bool:
+    try:
+        s.encode("utf-8", "surrogateescape")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def plain_name(name) -> bool:
+    """True for a bare file name inside a directory: no separator, not . or .., not absolute."""
+    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+            and "\\" not in name and "\x00" not in name and not os.path.isabs(name))

@@ -189,7 +189,7 @@ def test_encodings(tmp_path, encoding, bom):
     import gazette_parser
 
     text = SMALL_NOTICE.read_text(encoding="utf-8")
-    reference = gazette_parser.parse(text)
+    reference = gazette_parser.parse(text=text)
     proc, result = parse_or_fail(tmp_path, f"notice-{encoding}.txt", bom + text.encode(encoding))
     assert result is not None, proc.stderr
     doc = result["documents"][0]
@@ -208,7 +208,7 @@ def test_deeply_nested_numbering():
         for depth, marker in enumerate(markers):
             lines.append(f"{marker}第{depth + 1}层条款内容，编号第{i + 1}组。")
     lines += ["测试单位", "2024年1月1日"]
-    issue = gazette_parser.parse("\n".join(lines) + "\n")
+    issue = gazette_parser.parse(text="\n".join(lines) + "\n")
     clauses = list(walk(issue.documents[0].clauses))
     assert clauses, "numbered lines must become clauses"
     assert max(c.level for c in clauses) <= len(markers)
@@ -251,3 +251,139 @@ def test_api_errors_are_gazette_errors(tmp_path):
     for data in (b"", b"\x00\x01\x02" * 100, "这里没有任何公文。\n".encode("utf-8")):
         with pytest.raises(GazetteError):
             gazette_parser.parse(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 19: nothing lost, nothing silent, no one in
+
+
+def _batch(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    return run_cli("batch", "--jobs", "1", "--no-progress", *args, timeout=timeout)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (path → bytes), to show that nothing changed."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_batch_takes_file_names_that_are_not_utf8(tmp_path):
+    """Item 1: a non-UTF-8 file name is stored escaped; the batch converts it and the others."""
+    src = tmp_path / "in"
+    src.mkdir()
+    data = SMALL_NOTICE.read_bytes()
+    (src / "good.txt").write_bytes(data + b"\n")
+    bad = os.path.join(os.fsencode(src), b"bad-\xff\xfe.txt")
+    with open(bad, "wb") as f:
+        f.write(data)
+    out = tmp_path / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    from gazette_parser.batch import read_manifest
+
+    rows = read_manifest(out)
+    assert len(rows) == 2 and all(r["status"] == "ok" for r in rows), rows
+    assert any("\\xff\\xfe" in r["given"] for r in rows), [r["given"] for r in rows]
+    outputs = sorted(p.name for p in out.glob("*.json"))
+    assert len(outputs) == 2, outputs
+    for p in out.glob("*.json"):
+        json.loads(p.read_text(encoding="utf-8"))
+
+
+def test_batch_records_the_hash_of_the_bytes_it_parsed(tmp_path):
+    """Item 3: a file edited between hashing and parsing is recorded under what was parsed."""
+    from gazette_parser.batch import BatchOptions, convert_one, read_manifest, run_batch
+
+    text = SMALL_NOTICE.read_text(encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    a = src / "a.txt"
+    a.write_text(text, encoding="utf-8")
+    edited = text.replace("通知", "通告", 1)
+
+    def editing_executor(tasks):  # the file changes after the runner hashed it, before the parse
+        for task in tasks:
+            a.write_text(edited, encoding="utf-8")
+            yield task, convert_one(task)
+
+    out = tmp_path / "out"
+    run_batch([str(src)], out, BatchOptions(progress=False), executor_fn=editing_executor)
+    row = read_manifest(out)[0]
+    import hashlib
+
+    assert row["sha256"] == hashlib.sha256(edited.encode("utf-8")).hexdigest()
+    # a later input with the old content must be converted, not "skipped" and served the edit
+    b = src / "b.txt"
+    b.write_text(text, encoding="utf-8")
+    summary = run_batch([str(b)], out, BatchOptions(progress=False, jobs=1))
+    assert summary.converted == 1 and summary.skipped == 0, summary.line()
+    row_b = [r for r in read_manifest(out) if r["path"] == str(b.resolve())][0]
+    body = json.loads((out / json.loads(row_b["outputs"])["json"]).read_text(encoding="utf-8"))
+    assert "通知" in body["documents"][0]["title"]
+
+
+@pytest.mark.parametrize("pending", [
+    [["../victim.txt", "../moved.txt"]],
+    [[".x.json.1.tmp", "../escaped.json"]],
+    [["/ABS/victim.txt", "/ABS/moved.txt"]],
+])
+def test_manifest_recovery_never_touches_outside_outdir(tmp_path, pending):
+    """Item 4: pending renames naming ../ or absolute paths are refused, not carried out."""
+    import sqlite3
+
+    from gazette_parser.batch import BatchOptions, run_batch
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("keep me", encoding="utf-8")
+    out = outside / "out"
+    out.mkdir()
+    src = tmp_path / "a.txt"
+    src.write_text(SMALL_NOTICE.read_text(encoding="utf-8"), encoding="utf-8")
+    run_batch([str(src)], out, BatchOptions(progress=False, jobs=1))
+    (out / ".x.json.1.tmp").write_text("stray", encoding="utf-8")
+    pending = json.loads(json.dumps(pending).replace("/ABS", str(outside)))
+    con = sqlite3.connect(out / "manifest.sqlite")
+    con.execute("UPDATE inputs SET pending=?", (json.dumps(pending),))
+    con.commit()
+    con.close()
+    before = {k: v for k, v in _tree(tmp_path).items() if not k.startswith("outside/out/")}
+    run_batch([str(src)], out, BatchOptions(progress=False, jobs=1))
+    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith("outside/out/")}
+    assert after == before
+
+
+def test_parse_never_guesses_whether_a_str_is_a_path(tmp_path):
+    """Item 11: a file whose name has a newline, or is very long, is read as a file."""
+    import gazette_parser
+
+    data = SMALL_NOTICE.read_bytes()
+    odd = tmp_path / "关于\n通知.txt"
+    odd.write_bytes(data)
+    issue = gazette_parser.parse(str(odd))
+    assert issue.source.path == str(odd) and issue.documents[0].title
+    deep = tmp_path
+    while len(str(deep)) < 1100:
+        deep = deep / ("d" * 200)
+    deep.mkdir(parents=True)
+    long_name = deep / "notice.txt"
+    long_name.write_bytes(data)
+    assert gazette_parser.parse(str(long_name)).documents[0].doc_number
+    assert gazette_parser.parse_file(long_name).documents[0].doc_number
+    # the text itself goes through text=, and a text is never opened as a file
+    text = data.decode("utf-8")
+    assert gazette_parser.parse(text=text).documents[0].doc_number
+    with pytest.raises(GazetteError):
+        gazette_parser.parse_text(str(odd))  # a file name is no gazette text
+
+
+def test_batch_passes_odd_file_names_as_paths(tmp_path):
+    """Item 11 (batch): an input named with a newline is parsed as the file, not as its name."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "关于\n通知.txt").write_bytes(SMALL_NOTICE.read_bytes())
+    out = tmp_path / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert body["documents"] and body["documents"][0]["doc_number"]
