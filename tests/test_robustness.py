@@ -164,7 +164,7 @@ def test_control_characters_and_lone_surrogates():
 
     base = SMALL_NOTICE.read_text(encoding="utf-8")
     hostile = base.replace("鼓励", "鼓\x00励\x07", 1).replace("落实", "落\ud800实", 1) + "\x1b[31m\udfff\n"
-    issue = gazette_parser.parse(hostile)
+    issue = gazette_parser.parse(text=hostile)
     doc = issue.documents[0]
     assert doc.doc_number == "渝府办发〔2022〕81号"
     out = issue.to_json(include_text=True)
