@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .fsutil import display_path, plain_name, stage_file
+from .fsutil import display_path, plain_name, sqlite_uri, stage_file
 
 MANIFEST_NAME = "manifest.sqlite"
 MANIFEST_VERSION = "1"
@@ -869,7 +869,7 @@ def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], res
 def read_manifest(outdir) -> list[dict]:
     """Every manifest row (for scripts and tests)."""
     path = Path(outdir) / MANIFEST_NAME
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute("SELECT * FROM inputs ORDER BY path")]

@@ -82,3 +82,13 @@ def plain_name(name) -> bool:
     """True for a bare file name inside a directory: no separator, not . or .., not absolute."""
     return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
             and "\\" not in name and "\x00" not in name and not os.path.isabs(name))
+
+
+def sqlite_uri(path: Union[str, os.PathLike], mode: str = "ro") -> str:
+    """A ``file:`` URI that names exactly ``path``: every byte a URI gives a meaning to (% ? #)
+    is percent-encoded, so ``pct%41.db`` is that file, not ``pctA.db``, and ``a?b.db`` makes no
+    stray ``a`` file."""
+    from urllib.parse import quote
+
+    raw = os.fsencode(os.path.abspath(os.fspath(path)))
+    return "file:" + quote(raw, safe="/") + f"?mode={mode}"

@@ -387,3 +387,123 @@ def test_batch_passes_odd_file_names_as_paths(tmp_path):
     assert proc.returncode == 0, proc.stderr
     body = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     assert body["documents"] and body["documents"][0]["doc_number"]
+
+
+INDEX_SMALL = DATA / "index" / "small_issue.json"
+
+
+def _issue_copies(d: Path, n: int, tag: str) -> list[Path]:
+    d.mkdir(parents=True, exist_ok=True)
+    base = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    out = []
+    for i in range(n):
+        base["source"]["sha256"] = f"{tag}{i:08d}".rjust(64, "0")
+        p = d / f"{tag}-{i}.json"
+        p.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def _db_counts(db: Path) -> tuple[int, int]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("issues", "clauses"))
+    finally:
+        con.close()
+
+
+def test_index_validates_before_it_replaces_an_issue(tmp_path):
+    """Item 7: JSON that breaks the schema is refused; the good issue with its hash stays."""
+    db = tmp_path / "g.db"
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(db)).returncode == 0
+    good = _db_counts(db)
+    bad = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    bad["documents"][0]["clauses"][0]["span"] = "not a span"
+    bad["documents"][0]["title"] = 5
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    proc = run_cli("index", str(tmp_path / "bad.json"), "--db", str(db))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "schema" in proc.stderr and "bad.json" in proc.stderr
+    assert _db_counts(db) == good
+
+
+MALFORMED_JSON = {
+    "documents-not-list": '{"schema_version": "1.0", "source": {}, "documents": 5}',
+    "clauses-string": None,  # filled below from the real file
+    "deep": "[" * 100_000 + "]" * 100_000,
+    "huge-int": None,
+    "nan": '{"schema_version": "1.0", "source": {"pages": NaN}, "documents": []}',
+    "bom-utf16": None,
+    "top-list": "[1, 2, 3]",
+}
+
+
+def test_index_goes_on_after_malformed_json(tmp_path):
+    """Item 6 (index): each malformed file is one line; the good files after them are loaded."""
+    base = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    cases = dict(MALFORMED_JSON)
+    broken = json.loads(json.dumps(base))
+    broken["documents"][0]["clauses"] = "oops"
+    cases["clauses-string"] = json.dumps(broken)
+    huge = json.loads(json.dumps(base))
+    huge["issue"]["year"] = 10**40
+    huge["documents"][0]["page_start"] = -(10**30)
+    cases["huge-int"] = json.dumps(huge)
+    cases["bom-utf16"] = json.dumps(base).encode("utf-16")
+    d = tmp_path / "in"
+    d.mkdir()
+    for i, (name, body) in enumerate(cases.items()):
+        (d / f"{i:02d}-{name}.json").write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    (d / "99-good.json").write_text(json.dumps(base), encoding="utf-8")
+    db = tmp_path / "g.db"
+    proc = run_cli("index", str(d), "--db", str(db))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    failed = [l for l in proc.stderr.splitlines() if l.startswith("failed:")]
+    assert len(failed) == len(cases), proc.stderr
+    assert _db_counts(db)[0] == 1  # the good file after them
+
+
+def test_concurrent_index_runs_wait_and_all_succeed(tmp_path):
+    """Item 8: two `index` runs on one database both load everything; a query meanwhile works."""
+    a = _issue_copies(tmp_path / "a", 25, "a")
+    b = _issue_copies(tmp_path / "b", 25, "b")
+    db = tmp_path / "g.db"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    cmd = [sys.executable, "-m", "gazette_parser", "index"]
+    procs = [subprocess.Popen(cmd + [str(x) for x in files] + ["--db", str(db)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for files in (a, b)]
+    queries = []
+    while any(p.poll() is None for p in procs):
+        if db.exists():
+            queries.append(run_cli("query", "--db", str(db), "--text", "改造", "--format", "csv", timeout=120))
+    outs = [p.communicate(timeout=180) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0 and "Traceback" not in err, err
+    assert _db_counts(db)[0] == 50
+    for q in queries:
+        assert q.returncode == 0, q.stderr
+
+
+def test_query_db_is_opened_by_path_not_uri(tmp_path):
+    """Item 9: --db pct%41.db is that file (not pctA.db); ? and # in a name make no stray files."""
+    shutil_copy = __import__("shutil").copy
+    other = _issue_copies(tmp_path / "other", 1, "c")
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(tmp_path / "pct%41.db")).returncode == 0
+    assert run_cli("index", str(other[0]), str(_issue_copies(tmp_path / "o2", 2, "d")[1]),
+                   "--db", str(tmp_path / "pctA.db")).returncode == 0
+    proc = run_cli("query", "--db", str(tmp_path / "pct%41.db"), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len({r["doc_number"] for r in rows}) == 2 and len(rows) == 4  # one issue, not two
+    for odd in ("q?mode=rwc.db", "h#frag.db"):
+        shutil_copy(tmp_path / "pct%41.db", tmp_path / odd)
+        before = sorted(p.name for p in tmp_path.iterdir())
+        proc = run_cli("query", "--db", str(tmp_path / odd), "--format", "csv")
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+    before = sorted(p.name for p in tmp_path.iterdir())
+    proc = run_cli("query", "--db", str(tmp_path / "missing?x.db"))
+    assert proc.returncode == 2 and sorted(p.name for p in tmp_path.iterdir()) == before
