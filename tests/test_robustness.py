@@ -507,3 +507,31 @@ def test_query_db_is_opened_by_path_not_uri(tmp_path):
     before = sorted(p.name for p in tmp_path.iterdir())
     proc = run_cli("query", "--db", str(tmp_path / "missing?x.db"))
     assert proc.returncode == 2 and sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _short_notices(n: int) -> str:
+    return "\n".join(f"关于做好第{i + 1}项工作的通知\n测府发〔2024〕{i + 1}号\n现将有关事项通知如下。\n"
+                     f"测试市人民政府\n2024年1月{i % 28 + 1}日\n" for i in range(n))
+
+
+def test_many_short_notices_each_become_a_document():
+    """Item 12: short notices one after another are each a document (none merged silently)."""
+    import gazette_parser
+
+    n = 2000  # the probe used 20,000 (10,000 came out); the same kind, smaller
+    issue = gazette_parser.parse(text=_short_notices(n))
+    numbers = [d.doc_number for d in issue.documents]
+    assert len(numbers) == n or any(w.code.startswith("doc") for w in issue.warnings)
+    assert numbers == [f"测府发〔2024〕{i + 1}号" for i in range(n)]
+
+
+def test_bidi_control_inside_doc_number_is_removed_with_a_warning():
+    """Item 12: U+202E inside a 文号 is removed (the 文号 is read) and a warning says so."""
+    import gazette_parser
+
+    text = SMALL_NOTICE.read_text(encoding="utf-8").replace("渝府办发〔2022〕81号", "渝府办发〔2022\u202e〕81号")
+    issue = gazette_parser.parse(text=text)
+    assert issue.documents[0].doc_number == "渝府办发〔2022〕81号"
+    assert "\u202e" not in issue.to_json()
+    codes = [w.code for w in issue.warnings]
+    assert "control-characters" in codes, codes
