@@ -40,7 +40,14 @@ def stage_file(directory: Union[str, Path], final_name: str, data: Union[str, by
 
 def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
     """Write to a temporary file in the same directory, fsync, then rename over ``path``."""
+    import errno
+    import stat
+
     path = Path(path)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # never rename over a device (/dev/full), a FIFO or a directory
+            raise OSError(errno.EEXIST, "exists and is not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = stage_file(path.parent, path.name, data)
     try:

@@ -343,10 +343,14 @@ def check_schema(data: dict, path) -> None:
 def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
     """Parse a source file (pdf/txt/html) and give its JSON form, as the index loads it."""
     from .errors import GazetteError
+    from .limits import budget
     from .pipeline import parse
 
+    parse_kw = dict(parse_kw)
+    timeout = parse_kw.pop("timeout", None)
     try:
-        issue = parse(Path(path), **parse_kw)
+        with budget(timeout, None, display_path(path)):
+            issue = parse(path=path, **parse_kw)
     except GazetteError as e:
         raise IndexFailure(str(e)) from None
     return json.loads(issue.to_json(), parse_float=Decimal)

@@ -201,6 +201,8 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
     if with_targets:
         joins.append("JOIN targets t ON t.clause_id = c.id")
         where.append("t.year = ?")
+        if not -(2**63) <= int(q.year_target) < 2**63:
+            raise QueryError(f"--year-target {q.year_target} is not a year")
         args.append(int(q.year_target))
         target_cols = (", t.text AS target, t.indicator, t.comparator, t.value, t.value_max, t.unit,"
                        " t.year, t.kind")
@@ -220,6 +222,8 @@ def build_sql(con: sqlite3.Connection, q: Query) -> tuple[str, list]:
     if q.limit is not None:
         if q.limit < 1:
             raise QueryError("--limit must be at least 1")
+        if q.limit >= 2**63:
+            raise QueryError("--limit is larger than SQLite's largest integer")
         sql += f" LIMIT {int(q.limit)}"
     return sql, args_join + args
 

@@ -535,3 +535,100 @@ def test_bidi_control_inside_doc_number_is_removed_with_a_warning():
     assert "\u202e" not in issue.to_json()
     codes = [w.code for w in issue.warnings]
     assert "control-characters" in codes, codes
+
+
+SELF_REFERENCE_PDF = b"%PDF-1.4\n1 0 obj\n1 0 R\nendobj\ntrailer\n<</Root 1 0 R>>"  # 53 bytes: hung for ever
+
+
+def test_self_referencing_pdf_ends_within_the_time_budget(tmp_path):
+    """Item 2: `parse` and `index SOURCE.pdf` have a time budget that ends in one line."""
+    src = tmp_path / "self.pdf"
+    src.write_bytes(SELF_REFERENCE_PDF)
+    proc = run_cli(str(src), "--timeout", "3", "-o", str(tmp_path / "o.json"), timeout=60)
+    assert_clean_failure(proc, "self.pdf")
+    assert "timed out" in proc.stderr
+    proc = run_cli("index", str(src), "--db", str(tmp_path / "g.db"), "--timeout", "3", timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "self.pdf: timed out" in proc.stderr
+
+
+def test_fifo_and_devices_are_refused_without_reading(tmp_path):
+    """Item 2: a FIFO with no writer and /dev/zero are refused at once, in one line."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        proc = run_cli(path, timeout=30)
+        assert_clean_failure(proc, path)
+        assert "not a regular file" in proc.stderr
+
+
+def test_output_never_replaces_a_device_or_fifo(tmp_path):
+    """Item 6: -o onto a FIFO (or /dev/full) is refused; the FIFO stays a FIFO."""
+    import stat
+
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    proc = run_cli(str(SMALL_NOTICE), "-o", str(fifo), timeout=60)
+    assert_clean_failure(proc, "out.json")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_output_into_an_impossible_place_is_one_line(tmp_path):
+    """Item 6: -o below a file is one line and no traceback."""
+    (tmp_path / "afile").write_text("x")
+    for target in (tmp_path / "afile" / "o.json", tmp_path / "afile" / "sub" / "o.json"):
+        proc = run_cli(str(SMALL_NOTICE), "-o", str(target), timeout=60)
+        assert_clean_failure(proc, str(target))
+
+
+def test_huge_integers_in_query_options_are_one_line(tmp_path):
+    """Item 6: --year-target / --limit with 40-digit integers: a usage error, no traceback."""
+    db = tmp_path / "g.db"
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(db)).returncode == 0
+    for opt in ("--year-target", "--limit"):
+        proc = run_cli("query", "--db", str(db), opt, "9" * 40)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    from gazette_parser.query import Query, QueryError, run_query
+
+    with pytest.raises(QueryError):
+        run_query(db, Query(year_target=10**40))
+
+
+def test_number_of_many_digits_is_emitted(tmp_path):
+    """Item 6: a number of 29+ digits in a target does not crash the JSON emitter."""
+    text = SMALL_NOTICE.read_text(encoding="utf-8").replace(
+        "提供最高额度8000万元", "提供最高额度" + "9" * 40 + "万元", 1)
+    proc, result = parse_or_fail(tmp_path, "big.txt", text.encode("utf-8"))
+    assert result is not None, proc.stderr
+    values = [t.get("value") for d in result["documents"] for c in _walk_json(d["clauses"])
+              for t in c.get("targets", [])]
+    assert any(v is not None and "9" * 30 in str(v) for v in values), values
+
+
+def _walk_json(clauses):
+    for c in clauses:
+        yield c
+        yield from _walk_json(c.get("children") or [])
+
+
+def test_validate_deep_json_and_akn_with_a_dtd(tmp_path):
+    """Item 6: validate on deeply nested JSON and on an AKN file with a DTD: one line each."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    dtd = tmp_path / "dtd.akn.xml"
+    dtd.write_text('<?xml version="1.0"?>\n<!DOCTYPE akomaNtoso [<!ENTITY x "y">]>\n'
+                   '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0">&x;</akomaNtoso>\n')
+    for f in (deep, dtd):
+        proc = run_cli("validate", str(f), timeout=120)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+        assert f.name in proc.stdout
+
+
+def test_broken_grammar_file_is_one_line(tmp_path):
+    """Item 6: a grammar override that is not valid TOML is one line naming the file."""
+    g = tmp_path / "g"
+    g.mkdir()
+    (g / "document.toml").write_text("[doc_number\npattern = '")
+    proc = run_cli(str(SMALL_NOTICE), "--grammar-dir", str(g), timeout=60)
+    assert_clean_failure(proc, "document.toml")
