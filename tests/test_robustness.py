@@ -632,3 +632,28 @@ def test_broken_grammar_file_is_one_line(tmp_path):
     (g / "document.toml").write_text("[doc_number\npattern = '")
     proc = run_cli(str(SMALL_NOTICE), "--grammar-dir", str(g), timeout=60)
     assert_clean_failure(proc, "document.toml")
+
+
+def _notice_html(wrap_open: str = "", wrap_close: str = "", before: str = "") -> bytes:
+    paras = "".join(f"<p>{line}</p>" for line in SMALL_NOTICE.read_text(encoding="utf-8").splitlines() if line.strip())
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>通知</title></head><body>"
+            f"{before}{wrap_open}{paras}{wrap_close}</body></html>").encode("utf-8")
+
+
+@pytest.mark.parametrize("case", ["deep", "big-text", "big-attribute"])
+def test_html_beyond_lxml_default_limits(tmp_path, case):
+    """Item 10: 300 nested elements, a 10 MB text node or attribute: every paragraph is read."""
+    if case == "deep":
+        data = _notice_html("<div>" * 300, "</div>" * 300)
+    elif case == "big-text":
+        data = _notice_html(before="<div style='display:none'>" + "x" * 10_500_000 + "</div>")
+    else:
+        data = _notice_html(before="<div data-x='" + "y" * 10_500_000 + "'></div>")
+    proc, result = parse_or_fail(tmp_path, f"{case}.html", data)
+    assert result is not None, proc.stderr
+    doc = result["documents"][0]
+    assert doc["doc_number"] == "渝府办发〔2022〕81号"
+    assert len(doc["clauses"]) >= 1 and doc["clauses"][0]["children"], doc["clauses"]
+    assert any("示范区" in (c.get("heading") or "") + (c.get("text") or "")
+               for c in _walk_json(doc["clauses"]))
+
