@@ -657,3 +657,37 @@ def test_html_beyond_lxml_default_limits(tmp_path, case):
     assert any("示范区" in (c.get("heading") or "") + (c.get("text") or "")
                for c in _walk_json(doc["clauses"]))
 
+
+
+@pytest.fixture()
+def full_disk(tmp_path):
+    """A 1 MB tmpfs (root only): a disk that fills up during a batch."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_full_disk_during_batch_is_one_line_and_resumable(tmp_path, full_disk):
+    """Item 6: the disk fills during a batch: one line (no "cannot rollback" traceback); the
+    outputs written are whole, and a rerun with space finishes the rest."""
+    src = tmp_path / "in"
+    src.mkdir()
+    base = SMALL_NOTICE.read_bytes()
+    for i in range(80):
+        (src / f"n{i:02d}.txt").write_bytes(base + b"\n" * (i + 1))
+    out = full_disk / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    for p in out.glob("*.json"):
+        json.loads(p.read_text(encoding="utf-8"))
+    moved = tmp_path / "out"
+    __import__("shutil").copytree(out, moved)
+    proc = _batch(str(src), "-o", str(moved))
+    assert proc.returncode == 0, proc.stderr
+    assert len(list(moved.glob("*.json"))) == 80
