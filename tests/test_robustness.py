@@ -691,3 +691,34 @@ def test_full_disk_during_batch_is_one_line_and_resumable(tmp_path, full_disk):
     proc = _batch(str(src), "-o", str(moved))
     assert proc.returncode == 0, proc.stderr
     assert len(list(moved.glob("*.json"))) == 80
+
+
+def _glyph_bomb(glyphs: int) -> bytes:
+    """A one-page PDF whose deflated content stream shows ``glyphs`` glyphs (≈ glyphs/1000 bytes)."""
+    import zlib
+
+    content = b"BT /F1 1 Tf 0 0 Td (" + b"a" * glyphs + b") Tj ET"
+    stream = zlib.compress(content, 6)
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+            b"<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream",
+            b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+    out, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
+@pytest.mark.parametrize("backend", ["pdfplumber", "pdfium"])
+def test_glyph_bomb_is_refused_before_it_is_built(tmp_path, backend):
+    """Item 5: a small PDF of 150M glyphs is refused in one line, fast and in little memory."""
+    src = tmp_path / "bomb.pdf"
+    src.write_bytes(_glyph_bomb(150_000_000))
+    assert src.stat().st_size < 1_000_000
+    proc = run_cli(str(src), "--backend", backend, timeout=60)
+    assert_clean_failure(proc, "bomb.pdf")
+    assert "drawing instructions" in proc.stderr
+
