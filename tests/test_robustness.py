@@ -722,3 +722,89 @@ def test_glyph_bomb_is_refused_before_it_is_built(tmp_path, backend):
     assert_clean_failure(proc, "bomb.pdf")
     assert "drawing instructions" in proc.stderr
 
+
+
+# ---------------------------------------------------------------------------------------------
+# the hostile corpus: every case through the real CLI (parse, batch, index, query)
+
+
+def _hostile_corpus(d: Path) -> dict[bytes, bytes]:
+    """File name (bytes) → content: small, generated here, one of each kind that broke 0.1.0."""
+    notice = SMALL_NOTICE.read_bytes()
+    text = notice.decode("utf-8")
+    cq = CQ_PDF.read_bytes()
+    return {
+        b"empty.txt": b"",
+        b"self-reference.pdf": SELF_REFERENCE_PDF,
+        b"truncated.pdf": cq[:40_000],
+        b"random.pdf": random.Random(19).randbytes(3000),
+        b"not-a-pdf.pdf": notice,
+        b"bomb.pdf": _glyph_bomb(110_000_000),
+        b"deep.html": _notice_html("<div>" * 300, "</div>" * 300),
+        b"very-deep.html": _notice_html("<div>" * 4000, "</div>" * 4000),
+        b"big-node.html": _notice_html(before="<p hidden>" + "x" * 10_500_000 + "</p>"),
+        b"bidi.txt": text.replace("81号", "81\u202e号", 1).encode("utf-8"),
+        b"controls.txt": text.replace("为贯彻", "\x00\x1b[31m为\x07贯彻", 1).encode("utf-8"),
+        b"huge-number.txt": text.replace("8000万元", "9" * 45 + "万元", 1).encode("utf-8"),
+        b"gb18030.txt": notice.decode("utf-8").encode("gb18030"),
+        b"utf16.txt": b"\xff\xfe" + text.encode("utf-16-le"),
+        b"invalid-bytes.txt": b"\xff\xfe\xfd" * 1000,
+        b"name-\xff\xfe.txt": notice,
+        "关于\n换行.txt".encode("utf-8"): notice,
+        b"-dash.txt": notice,
+        ("x" * 200 + ".txt").encode(): notice,
+        b"short-notices.txt": _short_notices(300).encode("utf-8"),
+        b"json-as-text.txt": b'{"schema_version": "1.0", "documents": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
+    }
+
+
+def test_hostile_corpus_through_the_cli(tmp_path):
+    """Every case: one line or a right result, no traceback, no hang, nothing outside OUTDIR/db."""
+    from gazette_parser.validate import validate_json
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    bystander = tmp_path / "bystander"
+    bystander.mkdir()
+    (bystander / "keep.txt").write_text("keep me", encoding="utf-8")
+    corpus = _hostile_corpus(inputs)
+    for name, body in corpus.items():
+        with open(os.path.join(os.fsencode(inputs), name), "wb") as f:
+            f.write(body)
+    parse_out = tmp_path / "parse-out"
+    parse_out.mkdir()
+    batch_out = tmp_path / "batch-out"
+    db = tmp_path / "g.db"
+
+    def snapshot():
+        return {k: v for k, v in _tree(tmp_path).items()
+                if not k.startswith(("parse-out", "batch-out", "g.db"))}
+
+    before = snapshot()
+    for i, name in enumerate(sorted(corpus)):
+        src = os.path.join(os.fsencode(inputs), name)
+        out = parse_out / f"{i:02d}.json"
+        proc = run_cli(os.fsdecode(src), "--timeout", "20", "-o", str(out), timeout=120)
+        assert "Traceback" not in proc.stderr, (name, proc.stderr)
+        if proc.returncode == 0:
+            result = json.loads(out.read_text(encoding="utf-8"))
+            assert validate_json(result) == [], name
+            assert result["documents"], name
+        else:
+            lines = [l for l in proc.stderr.splitlines() if l.strip()]
+            assert len(lines) == 1 and lines[0].startswith("error: "), (name, proc.stderr)
+            assert not out.exists()
+    proc = _batch(str(inputs), "-o", str(batch_out), "--timeout", "30", "--max-memory", "2048", timeout=400)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert "inputs: converted" in proc.stdout + proc.stderr
+    proc = run_cli("index", str(batch_out), "--db", str(db), timeout=300)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode == 0, proc.stderr  # batch outputs are all valid
+    for args in (("--text", "融资担保"), ("--doc-number", "渝府办发"), ("--year-target", "2022"),
+                 ("--limit", "1" + "0" * 30), ("--from", "99999")):
+        proc = run_cli("query", "--db", str(db), *args, timeout=60)
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)
+        # a usage error is click's (usage, hint, one "Error:" line); ours is one "error:" line
+        errors = [l for l in proc.stderr.splitlines() if l.lower().startswith("error")]
+        assert proc.returncode == 0 or (proc.returncode == 2 and len(errors) == 1), proc.stderr
+    assert snapshot() == before
