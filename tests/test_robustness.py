@@ -808,3 +808,40 @@ def test_hostile_corpus_through_the_cli(tmp_path):
         errors = [l for l in proc.stderr.splitlines() if l.lower().startswith("error")]
         assert proc.returncode == 0 or (proc.returncode == 2 and len(errors) == 1), proc.stderr
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("一）加强组织领导", "（一）加强组织领导"),        # clause markers as the probe's OCR read them
+    ("《五）支持普惠金融发展示范区建设", "（五）支持普惠金融发展示范区建设"),
+    ("北系市人民政府办公斤关于印发", "北京市人民政府办公厅关于印发"),  # known words from look-alikes
+    ("《十四五》规划", "《十四五》规划"),            # a real 《title》 stays
+    ("南京市人民政府办公厅", "南京市人民政府办公厅"),  # a right name is never "corrected"
+    ("一是强化日常管理", "一是强化日常管理"),
+])
+def test_ocr_correction_of_markers_and_known_words(raw, fixed):
+    """Item 13: OCR output is corrected for clause markers and the vocabulary the parser knows."""
+    from gazette_parser import ocr
+
+    assert ocr.correct(ocr.repair(raw)) == fixed
+
+
+def test_ocr_vocabulary_example_holds():
+    from gazette_parser import ocr
+    from gazette_parser.resources import load_grammar
+
+    given, expected = load_grammar("ocr.toml")["vocabulary"]["example"]
+    assert ocr.correct(given) == expected
+
+
+@pytest.mark.slow
+def test_ocr_shows_progress_per_page(tmp_path):
+    """Item 13: OCR says which page it has done as it goes (it printed nothing for 36 s)."""
+    pytest.importorskip("pytesseract")
+    from gazette_parser import ocr
+
+    if not ocr.available():
+        pytest.skip("Tesseract with chi_sim is not installed")
+    src = DATA / "bj_gazette_2023_gjj_taoshu_garbled.pdf"
+    proc = run_cli(str(src), "--progress", "--ocr-jobs", "1", "-o", str(tmp_path / "o.json"), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "OCR 1/2 pages" in proc.stderr and "OCR 2/2 pages" in proc.stderr

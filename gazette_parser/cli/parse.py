@@ -28,9 +28,11 @@ def load_registry(grammar_dir, units_file):
               help="Pages OCR'd at a time (0 = one per CPU).")
 @click.option("--tree", is_flag=True, help="Print an outline of the clause tree instead of the data.")
 @click.option("--include-text", is_flag=True, help="Add the cleaned text (what spans point into) to the output.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show OCR progress per page on stderr (default: when stderr is a terminal).")
 @budget_options
 def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_jobs, tree, include_text,
-                  timeout, max_memory):
+                  progress, timeout, max_memory):
     """Parse FILE (a gazette issue or one document: .pdf, .html or .txt)."""
     from ..fsutil import display_path
     from ..limits import budget
@@ -38,6 +40,10 @@ def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_
 
     if output is not None:
         check_writable(output)
+    if progress if progress is not None else sys.stderr.isatty():
+        from .. import ocr as ocr_module
+
+        ocr_module.set_progress(_ocr_progress(display_path(file), sys.stderr.isatty()))
     try:
         registry = load_registry(grammar_dir, units_file)
         with budget(timeout, max_memory, display_path(file)):
@@ -65,6 +71,15 @@ def parse_command(file, output, fmt, backend, ocr, grammar_dir, units_file, ocr_
         except OSError as e:  # a read-only or full place: one line, and no partial file is left
             click.echo(f"error: {display_path(name)}: cannot write: {e.strerror or e}", err=True)
             sys.exit(1)
+
+
+def _ocr_progress(name: str, tty: bool):
+    def report(done: int, total: int, index: int) -> None:
+        end = "\n" if not tty or done == total else ""
+        sys.stderr.write(f"{chr(13) if tty else ''}{name}: OCR {done}/{total} pages (page {index} done){end}")
+        sys.stderr.flush()
+
+    return report
 
 
 def check_writable(output: str) -> None:
