@@ -12,6 +12,8 @@ from .errors import GazetteError, NeedsOCR, ParseError, ReadError
 # commands that do not parse start without them.
 _LAZY = {
     "parse": "pipeline",
+    "parse_file": "pipeline",
+    "parse_text": "pipeline",
     **{name: "model" for name in ("Clause", "Document", "Issue", "IssueInfo", "Page", "Target", "TocEntry",
                                   "UnitRef", "Warning")},
 }
@@ -32,6 +34,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "parse",
+    "parse_file",
+    "parse_text",
     "Issue",
     "IssueInfo",
     "TocEntry",

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .fsutil import stage_file
+from .fsutil import display_path, plain_name, sqlite_uri, stage_file
 
 MANIFEST_NAME = "manifest.sqlite"
 MANIFEST_VERSION = "1"
@@ -139,7 +139,7 @@ def output_stem(inp: InputFile) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    stem = _UNSAFE.sub("_", name).strip("._") or "input"
+    stem = _UNSAFE.sub("_", display_path(name)).strip("._") or "input"
     return f"{stem[:80]}.{inp.sha256[:12]}"
 
 
@@ -223,11 +223,11 @@ def convert_one(task: dict) -> dict:
         from .pipeline import parse
 
         registry = _registry(task.get("grammar_dir"), task.get("units_file"))
-        source = task["data"] if task.get("data") is not None else task["path"]
+        # the kind of input is said, never guessed: the bytes (Dask) or the path (a local worker)
+        source = {"data": task["data"]} if task.get("data") is not None else {"path": task["path"]}
         try:
-            issue = parse(source, backend=task["backend"], ocr=task["ocr"], ocr_jobs=task.get("ocr_jobs", 1),
-                          registry=registry,
-                          name=task["path"])
+            issue = parse(**source, backend=task["backend"], ocr=task["ocr"], ocr_jobs=task.get("ocr_jobs", 1),
+                          registry=registry, name=display_path(task["path"]))
             result["sha256"] = issue.source.sha256
             result["outputs"] = render_kinds(issue, task["fmt"])
             result["counts"] = issue_counts(issue)
@@ -318,7 +318,7 @@ class _Worker:
 
 
 def _failure(task: dict, message: str) -> dict:
-    return {"status": "failed", "error": f"{task['path']}: {message}", "traceback": None,
+    return {"status": "failed", "error": f"{display_path(task['path'])}: {message}", "traceback": None,
             "outputs": {}, "counts": {}, "sha256": None, "seconds": None}
 
 
@@ -501,7 +501,7 @@ class Manifest:
         self.conn.close()
 
     def row(self, real: str) -> Optional[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM inputs WHERE path=?", (real,)).fetchone()
+        return self.conn.execute("SELECT * FROM inputs WHERE path=?", (display_path(real),)).fetchone()
 
     def rows(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM inputs ORDER BY path")]
@@ -511,12 +511,13 @@ class Manifest:
         rows = self.conn.execute(
             "SELECT * FROM inputs WHERE sha256=? AND parser_version=? AND settings=? AND status IN "
             "('ok','needs-ocr') AND pending IS NULL ORDER BY (path = ?) DESC, path",
-            (inp.sha256, version, settings, inp.real)).fetchall()
+            (inp.sha256, version, settings, display_path(inp.real))).fetchall()
         for r in rows:
             if r["status"] == "needs-ocr":
                 return r
             outputs = json.loads(r["outputs"] or "{}")
-            if all(k in outputs and (self.outdir / outputs[k]).is_file() for k in kinds):
+            if all(k in outputs and plain_name(outputs[k]) and (self.outdir / outputs[k]).is_file()
+                   for k in kinds):
                 return r
         return None
 
@@ -527,12 +528,18 @@ class Manifest:
                           tuple(values.get(c) for c in COLUMNS))
 
     def recover(self) -> int:
-        """Finish what a killed run left: complete committed renames, delete stray temporaries."""
+        """Finish what a killed run left: complete committed renames, delete stray temporaries.
+
+        Only renames of one of our hidden temporaries to a plain name inside OUTDIR are carried
+        out: a pending list naming ../, an absolute path or any other file (a damaged or hostile
+        manifest) is dropped, and the row's outputs are then missing, so the input is converted
+        again. Nothing outside OUTDIR is ever moved.
+        """
         fixed = 0
         for r in self.conn.execute("SELECT path, pending FROM inputs WHERE pending IS NOT NULL").fetchall():
-            for tmp, final in json.loads(r["pending"]):
+            for tmp, final in _pending_pairs(r["pending"]):
                 t, f = self.outdir / tmp, self.outdir / final
-                if t.exists():
+                if t.is_file() and not t.is_symlink():
                     os.replace(t, f)
             _fsync_dir(self.outdir)
             self.conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (r["path"],))
@@ -541,6 +548,24 @@ class Manifest:
             with contextlib.suppress(OSError):
                 p.unlink()
         return fixed
+
+
+def _pending_pairs(text: Optional[str]) -> list[tuple[str, str]]:
+    """The (temporary, final) renames of a manifest row that are safe to carry out."""
+    try:
+        pairs = json.loads(text or "[]")
+    except ValueError:
+        return []
+    out = []
+    for pair in pairs if isinstance(pairs, list) else []:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        tmp, final = pair
+        if (plain_name(tmp) and plain_name(final) and tmp.startswith(".") and tmp.endswith(".tmp")
+                and not final.startswith(".") and final != MANIFEST_NAME
+                and final.endswith(tuple(KIND_SUFFIX.values()))):
+            out.append((tmp, final))
+    return out
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -672,18 +697,18 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
                     inp.sha256 = sha256_file(inp.real)
                 readable.append(inp)
             except OSError as e:
-                unreadable.append((inp, f"{inp.path}: cannot read: {e.strerror or e}"))
+                unreadable.append((inp, f"{display_path(inp.path)}: cannot read: {e.strerror or e}"))
         for inp, message in unreadable:
             _record_failure(manifest, inp, message, version, settings)
             summary.failed += 1
-            summary.failures.append((inp.path, message))
+            summary.failures.append((display_path(inp.path), message))
 
         # 2. skip what is done; group the rest by content (one conversion per distinct sha256)
         groups: dict[str, list[InputFile]] = {}
         for inp in readable:
             done = None if opts.force else manifest.done_row(inp, version, settings, kinds)
             if done is not None:
-                if done["path"] != inp.real:
+                if done["path"] != display_path(inp.real):
                     _record_copy(manifest, inp, done)
                 summary.skipped += 1
                 if done["status"] == "needs-ocr":
@@ -720,7 +745,7 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
                 else:
                     summary.failed += len(group)
                     for inp in group:
-                        summary.failures.append((inp.path, result["error"] or "failed"))
+                        summary.failures.append((display_path(inp.path), result["error"] or "failed"))
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(failed=summary.failed, refresh=False)
@@ -762,19 +787,19 @@ def _progress(total: int, enabled: Optional[bool]):
 
 
 def _base_values(inp: InputFile, version: str, settings: str) -> dict:
-    return {"path": inp.real, "given": inp.path, "sha256": inp.sha256, "size": inp.size,
+    return {"path": display_path(inp.real), "given": display_path(inp.path), "sha256": inp.sha256, "size": inp.size,
             "mtime_ns": inp.mtime_ns, "parser_version": version, "settings": settings}
 
 
 def _record_failure(manifest: Manifest, inp: InputFile, message: str, version: str, settings: str) -> None:
     values = _base_values(inp, version, settings)
-    values.update(status="failed", error=message, sha256=inp.sha256 or "")
+    values.update(status="failed", error=display_path(message), sha256=inp.sha256 or "")
     manifest.upsert(values)
 
 
 def _record_copy(manifest: Manifest, inp: InputFile, done: sqlite3.Row) -> None:
     values = dict(done)
-    values.update(path=inp.real, given=inp.path, size=inp.size, mtime_ns=inp.mtime_ns,
+    values.update(path=display_path(inp.real), given=display_path(inp.path), size=inp.size, mtime_ns=inp.mtime_ns,
                   same_as=done["same_as"] or done["path"], seconds=0.0)
     manifest.upsert(values)
 
@@ -782,6 +807,16 @@ def _record_copy(manifest: Manifest, inp: InputFile, done: sqlite3.Row) -> None:
 def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], result: dict,
                    version: str, settings: str) -> dict:
     first = group[0]
+    parsed = result.get("sha256")
+    changed: list[InputFile] = []
+    if parsed and parsed != first.sha256:
+        # The first input was edited after it was hashed: what was parsed is the new content, so
+        # it is recorded under the hash of the bytes parsed (its old size/mtime make the next run
+        # hash it again). The other inputs of the group still hold the old content, which was not
+        # parsed: they are recorded as failed and converted on the next run.
+        first = InputFile(path=first.path, real=first.real, size=first.size, mtime_ns=first.mtime_ns,
+                          sha256=parsed)
+        group, changed = [first], group[1:]
     stem = output_stem(first)
     outputs = {kind: stem + KIND_SUFFIX[kind] for kind in result.get("outputs", {})}
     pending = []
@@ -803,26 +838,38 @@ def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], res
             values.update(status=result["status"], error=result.get("error"),
                           traceback=result.get("traceback"), seconds=result.get("seconds") if i == 0 else 0.0,
                           outputs=json.dumps(outputs, ensure_ascii=False, sort_keys=True) if outputs else None,
-                          same_as=None if i == 0 else first.real,
+                          same_as=None if i == 0 else display_path(first.real),
                           pending=json.dumps(pending, ensure_ascii=False) if (pending and i == 0) else None,
                           **{k: counts.get(k) for k in ("documents", "clauses", "units", "targets", "warnings")})
             manifest.upsert(values)
+        for inp in changed:
+            values = _base_values(inp, version, settings)
+            values.update(status="failed", error=f"{display_path(first.path)} changed while the batch "
+                          "read it; this copy of its old content is converted on the next run")
+            manifest.upsert(values)
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as e:
+        if conn.in_transaction:  # SQLite may already have rolled back (disk full)
+            conn.execute("ROLLBACK")
+        for tmp, _final in pending:
+            with contextlib.suppress(OSError):
+                (outdir / tmp).unlink()
+        if isinstance(e, sqlite3.DatabaseError):
+            raise BatchError(f"cannot write the manifest {manifest.path}: {e}") from None
         raise
     if pending:
         for tmp, final in pending:
             os.replace(outdir / tmp, outdir / final)
         _fsync_dir(outdir)
-        conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (first.real,))
+        with contextlib.suppress(sqlite3.DatabaseError):  # still pending: the next run finishes it
+            conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (display_path(first.real),))
     return result
 
 
 def read_manifest(outdir) -> list[dict]:
     """Every manifest row (for scripts and tests)."""
     path = Path(outdir) / MANIFEST_NAME
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute("SELECT * FROM inputs ORDER BY path")]

@@ -69,6 +69,13 @@ _GB_SHIFT[0xA3A0] = "\u3000"
 _GB_EXTRA = {ord("«"): "《", ord("»"): "》"}
 
 
+# Bidirectional overrides/isolates/marks and the invisible operators: they change how a value
+# reads on screen (U+202E turns 〔2022〕81号 around) without being text. Removed, with a warning.
+_BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                  *range(0x2066, 0x2070))
+_BIDI_RX = re.compile("[" + "".join(chr(o) for o in _BIDI_CONTROLS) + "]")
+
+
 def _basic_map() -> dict[int, str]:
     m: dict[int, str] = {}
     for i in range(10):
@@ -82,6 +89,8 @@ def _basic_map() -> dict[int, str]:
     for o in range(0xD800, 0xE000):  # lone surrogates (from bad decoding) cannot be written out
         m[o] = ""
     m[0x00A0] = " "
+    for o in _BIDI_CONTROLS:  # bidirectional and invisible format controls (counted, with a warning)
+        m[o] = ""
     m[0xFEFF] = ""
     m[0x200B] = ""
     m[0x00AD] = ""
@@ -461,8 +470,14 @@ def clean(source: Source) -> Text:
     # 1. normalised lines per page
     per_page: list[list[_L]] = []
     for pos, page in enumerate(pages):
-        gb = _gb_shifted("".join(l.text for l in page.lines))
+        joined = "".join(l.text for l in page.lines)
+        gb = _gb_shifted(joined)
         per_page.append(_page_lines(page, pos, gb))
+        hidden = len(_BIDI_RX.findall(joined))
+        if hidden:
+            warnings.append(Warning(code="control-characters", page=page.printed, page_index=page.index,
+                                    message=f"removed {hidden} bidirectional or invisible control "
+                                    "character(s) (U+202E and the like) from the text"))
 
     # 2. page numbers, running heads, document codes
     printed: list[Optional[int]] = [p.printed for p in pages]

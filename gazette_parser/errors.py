@@ -43,6 +43,12 @@ class ReadError(GazetteError):
     """The file could not be read at all (missing, unreadable, corrupt, encrypted)."""
 
 
+class GrammarError(GazetteError):
+    """A grammar file (grammars/*.toml or a --grammar-dir override) cannot be used."""
+
+    exit_code = 2
+
+
 class NeedsOCR(GazetteError):
     """No usable text layer: the listed pages are scans or garbled fonts."""
 

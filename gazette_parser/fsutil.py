@@ -7,7 +7,7 @@ import functools
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Optional, Union
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,7 +43,14 @@ def stage_file(directory: Union[str, Path], final_name: str, data: Union[str, by
 
 def write_atomic(path: Union[str, Path], data: Union[str, bytes, Iterable[str]]) -> None:
     """Write to a temporary file in the same directory, fsync, then rename over ``path``."""
+    import errno
+    import stat
+
     path = Path(path)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # never rename over a device (/dev/full), a FIFO or a directory
+            raise OSError(errno.EEXIST, "exists and is not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = stage_file(path.parent, path.name, data)
     try:
@@ -52,3 +59,46 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes, Iterable[str]])
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def display_path(path: Union[str, os.PathLike, None]) -> Optional[str]:
+    """A path as text that can always be encoded: bytes that are not UTF-8 become ``\\xNN``.
+
+    Python keeps such bytes of a file name as lone surrogates (``surrogateescape``); they cannot
+    be written to SQLite, JSON or a terminal, so messages, manifests and ``source.path`` use this.
+    """
+    if path is None:
+        return None
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        return s.decode("utf-8", "backslashreplace")
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _only_escapes(s) else s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _only_escapes(s: str) -> bool:
+    try:
+        s.encode("utf-8", "surrogateescape")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def plain_name(name) -> bool:
+    """True for a bare file name inside a directory: no separator, not . or .., not absolute."""
+    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+            and "\\" not in name and "\x00" not in name and not os.path.isabs(name))
+
+
+def sqlite_uri(path: Union[str, os.PathLike], mode: str = "ro") -> str:
+    """A ``file:`` URI that names exactly ``path``: every byte a URI gives a meaning to (% ? #)
+    is percent-encoded, so ``pct%41.db`` is that file, not ``pctA.db``, and ``a?b.db`` makes no
+    stray ``a`` file."""
+    from urllib.parse import quote
+
+    raw = os.fsencode(os.path.abspath(os.fspath(path)))
+    return "file:" + quote(raw, safe="/") + f"?mode={mode}"

@@ -23,7 +23,9 @@ import os
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
+
+from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
 SCHEMA_VERSION = "1"
@@ -169,11 +171,12 @@ def trigram_supported() -> bool:
         return False
 
 
+BUSY_TIMEOUT = 120.0  # seconds a connection waits for another writer (concurrent index runs)
+
+
 def _connect(path: Union[str, os.PathLike], readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        con = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
-    else:
-        con = sqlite3.connect(path)
+    # Opened by path: the readonly URI is built by sqlite_uri, never pasted together from the text.
+    con = sqlite3.connect(sqlite_uri(path, "ro" if readonly else "rw"), uri=True, timeout=BUSY_TIMEOUT)
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA foreign_keys=ON")
     return con
@@ -210,6 +213,8 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
     elif p.is_dir():
         raise IndexFailure(f"{p} is a directory, not a database")
     try:
+        if not readonly and not p.exists():
+            sqlite3.connect(sqlite_uri(p, "rwc"), uri=True, timeout=BUSY_TIMEOUT).close()
         con = _connect(p, readonly)
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as e:
@@ -219,13 +224,34 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
             ("application", APPLICATION), ("schema_version", SCHEMA_VERSION),
             ("sqlite_version", sqlite3.sqlite_version)))
         try:  # one transaction: a killed run leaves no half-made schema
-            con.executescript("BEGIN;\n" + SCHEMA + meta + "COMMIT;\n")
+            con.isolation_level = None
+            con.execute("BEGIN IMMEDIATE")  # waits for another run creating it at the same time
+            if con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+                con.execute("COMMIT")  # the other run made it meanwhile
+                con.isolation_level = ""
+                check_ours(con, p)
+                return con
+            for statement in _statements(SCHEMA + meta):  # executescript would commit first
+                con.execute(statement)
+            con.execute("COMMIT")
+            con.isolation_level = ""
         except sqlite3.OperationalError as e:
             raise IndexFailure(f"{p}: cannot create the index: {e}") from None
         _load_aliases(con, None)
     else:
         check_ours(con, p)
     return con
+
+
+def _statements(script: str) -> Iterator[str]:
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -288,20 +314,43 @@ def load_json_file(path: Union[str, os.PathLike]) -> dict:
         raise IndexFailure(f"{path}: not UTF-8 JSON") from None
     except json.JSONDecodeError as e:
         raise IndexFailure(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except (RecursionError, MemoryError):
+        raise IndexFailure(f"{path}: JSON nests too deeply or is too large") from None
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        raise IndexFailure(f"{path}: not valid JSON ({e})") from None
     except OSError as e:
         raise IndexFailure(f"{path}: cannot read: {e.strerror or e}") from None
     if not _is_ours(data):
         raise IndexFailure(f"{path}: not a gazette-parser JSON output (no schema_version/source/documents)")
+    check_schema(data, path)
     return data
+
+
+def check_schema(data: dict, path) -> None:
+    """IndexFailure (naming the first error) unless ``data`` is valid against the output schema:
+    checked before anything in the database is replaced by it."""
+    from .validate import validate_json
+
+    try:
+        errors = validate_json(data)
+    except RecursionError:
+        raise IndexFailure(f"{path}: JSON nests too deeply") from None
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise IndexFailure(f"{path}: does not match the output schema: {errors[0][:300]}{more}")
 
 
 def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
     """Parse a source file (pdf/txt/html) and give its JSON form, as the index loads it."""
     from .errors import GazetteError
+    from .limits import budget
     from .pipeline import parse
 
+    parse_kw = dict(parse_kw)
+    timeout = parse_kw.pop("timeout", None)
     try:
-        issue = parse(Path(path), **parse_kw)
+        with budget(timeout, None, display_path(path)):
+            issue = parse(path=path, **parse_kw)
     except GazetteError as e:
         raise IndexFailure(str(e)) from None
     return json.loads(issue.to_json(), parse_float=Decimal)
@@ -319,9 +368,12 @@ def _int(v) -> Optional[int]:
     if v is None or isinstance(v, bool):
         return None
     try:
-        return int(v)
-    except (TypeError, ValueError):
+        i = int(v)
+    except (TypeError, ValueError, ArithmeticError):
         return None
+    if not -(2**63) <= i < 2**63:  # SQLite's INTEGER range
+        raise IndexFailure(f"integer {str(i)[:20]}… is out of the index's range")
+    return i
 
 
 def _walk(clauses: list, parent=None, labels=""):
@@ -443,46 +495,57 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
                 on_error: Optional[Callable[[str], None]] = None, commit_every: int = 100) -> tuple[int, int]:
     """Insert each ``(label, load)``: ``load()`` gives an issue's JSON form or raises IndexFailure.
 
-    Every issue goes in under its own savepoint, so a bad one is rolled back alone and reported
-    through ``on_error``; commits come every ``commit_every`` issues (an interrupted run keeps
-    what was committed, and indexing again is idempotent). Returns (indexed, failed).
+    The file is read and checked first, outside any transaction; then every issue goes in under
+    its own write transaction (``BEGIN IMMEDIATE``, which waits up to ``BUSY_TIMEOUT`` for another
+    writer), so a bad one is rolled back alone and reported through ``on_error``, and concurrent
+    index runs on one database take turns per file and all succeed. ``commit_every`` is kept for
+    old callers and no longer used. Returns (indexed, failed).
     """
-    ok = failed = since = 0
+    ok = failed = 0
     saved = con.isolation_level
     con.commit()
     con.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: the FTS and index b-trees stay in memory
     con.execute("PRAGMA cache_spill=OFF")  # dirty pages wait for the commit (every commit_every issues)
     con.isolation_level = None  # explicit transactions below
     try:
-        con.execute("BEGIN")
         for label, load in items:
             try:
                 data = load()
-                con.execute("SAVEPOINT issue")
+                con.execute("BEGIN IMMEDIATE")
                 try:
                     insert_issue(con, data, label)
-                except BaseException:
-                    con.execute("ROLLBACK TO issue")
-                    con.execute("RELEASE issue")
-                    raise
-                con.execute("RELEASE issue")
-                ok += 1
-                since += 1
-                if since >= commit_every:
                     con.execute("COMMIT")
-                    con.execute("BEGIN")
-                    since = 0
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                ok += 1
             except (IndexFailure, sqlite3.DatabaseError) as e:
                 failed += 1
                 if on_error:
-                    on_error(str(e) if isinstance(e, IndexFailure) else f"{label}: database error: {e}")
+                    msg = str(e)
+                    if isinstance(e, IndexFailure) and not msg.startswith(str(label)):
+                        msg = f"{label}: {msg}"
+                    on_error(display_path(msg) if isinstance(e, IndexFailure)
+                             else f"{display_path(label)}: database error: {e}")
+            except (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError) as e:
+                failed += 1  # a shape the schema allows but the loader did not expect: a bug, reported
+                if on_error:
+                    on_error(f"{display_path(label)}: cannot load: {type(e).__name__}: {e}")
         if ok > 50:  # merge the FTS b-trees after a large load: faster searches
-            con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+            with _suppress_busy():
+                con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
     finally:
         if con.in_transaction:
-            con.execute("COMMIT")  # everything still open was released whole
+            con.execute("COMMIT")
         con.isolation_level = saved
     return ok, failed
+
+
+def _suppress_busy():
+    import contextlib
+
+    return contextlib.suppress(sqlite3.OperationalError)
 
 
 def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Optional[str] = None,

@@ -18,7 +18,7 @@ magnitude keeps the precision it was printed with (``1.0`` stays ``Decimal('1.0'
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 DIGITS = {
     "零": 0, "〇": 0, "○": 0, "Ｏ": 0,
@@ -46,11 +46,16 @@ def normalize_digits(s: str) -> str:
     return s.translate(_FULLWIDTH)
 
 
+# Exact arithmetic for values as long as a text can print them: the default context's 28 digits
+# would round 9999…9 (40 digits) 万 to 1E+44 without a word.
+EXACT = Context(prec=100_000)
+
+
 def tidy(d: Decimal) -> Decimal:
     """A whole value as an integral Decimal, else the shortest exact form (no exponent)."""
     if d == d.to_integral_value():
         return Decimal(int(d))
-    return d.normalize()
+    return d.normalize(EXACT)
 
 
 def _arabic(s: str) -> Decimal:
@@ -187,7 +192,7 @@ def _mixed(s: str) -> Decimal:
             raise ValueError(f"magnitudes out of order in {s!r}")
         scale += m
         prev = m
-    return tidy(value.scaleb(scale))
+    return tidy(value.scaleb(scale, EXACT))
 
 
 def parse_number(token: str) -> Decimal:

@@ -152,6 +152,62 @@ def repair(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=None)
+def _vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[int]]:
+    """(look-alike → group head, normal form → word, word lengths) for ``correct``."""
+    cfg = _config().get("vocabulary", {})
+    head: dict[str, str] = {}
+    for group in cfg.get("confusable", []):
+        for ch in group:
+            head.setdefault(ch, group[0])
+    min_len = int(cfg.get("min_length", 3))
+    words: set[str] = set(cfg.get("words", []))
+    try:
+        from .units import load_registry
+
+        reg = load_registry()
+        words.update(reg.canonicals)
+        words.update(a for a in reg.aliases.values())
+        words.update(c + "公报" for c in reg.canonicals if c.endswith("人民政府"))
+    except Exception:  # no registry: the configured words still help
+        pass
+    try:
+        words.update(load_grammar("document.toml")["doc_type"]["types"])
+    except (KeyError, TypeError):
+        pass
+    norm: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for w in words:
+        if len(w) < min_len or not all(_HAN.match(c) for c in w):
+            continue
+        key = "".join(head.get(c, c) for c in w)
+        if key in norm and norm[key] != w:
+            ambiguous.add(key)
+        norm[key] = w
+    for key in ambiguous:
+        del norm[key]
+    return head, norm, frozenset(len(k) for k in norm)
+
+
+def correct(text: str) -> str:
+    """Known words back from their look-alike misreadings (see [vocabulary] in ocr.toml)."""
+    head, norm, lengths = _vocabulary()
+    if not norm or not any(c in head and head[c] != c for c in text):
+        return text
+    chars = list(text)
+    folded = "".join(head.get(c, c) for c in text)
+    i = 0
+    while i < len(chars):
+        for n in sorted((n for n in lengths if i + n <= len(chars)), reverse=True):  # longest first
+            word = norm.get(folded[i:i + n])
+            if word is not None and any(head.get(c, c) != c for c in chars[i:i + n]):
+                chars[i:i + n] = list(word)
+                i += n - 1
+                break
+        i += 1
+    return "".join(chars)
+
+
 # ----------------------------------------------------------------------------------------------
 # rendering
 
@@ -629,7 +685,7 @@ def _to_model(lines: list[_OcrLine], scale: float) -> tuple[list[Line], float]:
     out: list[Line] = []
     confs: list[float] = []
     for line in lines:
-        text = repair(line.raw)
+        text = correct(repair(line.raw))
         if not _keep(line, text, chinese, cfg):
             continue
         out.append(
@@ -678,6 +734,16 @@ def ocr_page(
         raise
 
 
+_progress = None  # set_progress: called (pages done, pages in all, page just done) as OCR goes
+
+
+def set_progress(callback) -> None:
+    """Report OCR progress per page to ``callback(done, total, page_index)`` (None: silent).
+    The CLI sets one that prints to stderr; OCR of a page takes seconds, a gazette minutes."""
+    global _progress
+    _progress = callback
+
+
 def ocr_pages(
     pdf_bytes: bytes,
     indices: Iterable[int],
@@ -697,6 +763,8 @@ def ocr_pages(
     if jobs <= 0:
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(indices) or 1))
+    done = [0]
+    lock = threading.Lock()
 
     def one(index: int):
         try:
@@ -705,6 +773,11 @@ def ocr_pages(
             if return_exceptions:
                 return e
             raise
+        finally:
+            if _progress is not None:
+                with lock:
+                    done[0] += 1
+                    _progress(done[0], len(indices), index)
 
     if jobs == 1:
         return [one(i) for i in indices]

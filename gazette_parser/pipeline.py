@@ -12,26 +12,17 @@ from .errors import ParseError
 from .model import Issue
 from .read import read_source
 
-PathOrText = Union[str, os.PathLike, bytes]
+PathLike = Union[str, os.PathLike]
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _looks_like_path(value: str) -> bool:
-    """A str names a file when it is one line that exists or ends like one of our formats."""
-    if "\n" in value or len(value) > 1024 or "\x00" in value:
-        return False
-    try:
-        if Path(value).exists():
-            return True
-    except (OSError, ValueError):  # too long for the file system, or otherwise no path
-        return False
-    return Path(value).suffix.lower() in (".txt", ".pdf", ".html", ".htm")
-
-
 def parse(
-    source: PathOrText,
+    source: Union[PathLike, bytes, None] = None,
     *,
+    path: Optional[PathLike] = None,
+    data: Optional[bytes] = None,
+    text: Optional[str] = None,
     backend: str = "auto",
     ocr: str = "auto",
     ocr_jobs: int = 1,
@@ -40,16 +31,50 @@ def parse(
 ) -> Issue:
     """Parse a gazette issue (or a single document) into the model.
 
-    ``source`` is a path (str or PathLike), the raw bytes of a file, or the text itself.
+    Exactly one input, and its kind is said, never guessed from its value:
+    ``path=`` a file (str or PathLike), ``data=`` a file's raw bytes, ``text=`` the text itself.
+    The positional ``source`` is kept for old callers and is just as explicit: a str or PathLike
+    is always a path, bytes are always a file's contents (text goes through ``text=`` or
+    ``parse_text``). ``name`` labels bytes and text in messages and in ``source.path``.
     ``ocr_jobs`` pages of a scanned PDF are OCR'd at a time (0 = one per CPU).
     Raises a ``GazetteError`` subclass (ParseError, ReadError, NeedsOCR) for unusable input.
     """
-    if isinstance(source, str) and not _looks_like_path(source):
+    if source is not None:
+        if isinstance(source, (bytes, bytearray)):
+            data = bytes(source) if data is None else data
+        elif isinstance(source, (str, os.PathLike)):
+            path = source if path is None else path
+        else:
+            raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}")
+        if sum(x is not None for x in (path, data, text)) > 1:
+            raise TypeError("parse() takes one input: source, path=, data= or text=")
+    given = [x for x in (path, data, text) if x is not None]
+    if len(given) != 1:
+        raise TypeError("parse() takes exactly one of path=, data=, text=")
+    if text is not None:
+        if not isinstance(text, str):
+            raise TypeError("parse(text=...) takes a str")
         # Text given in memory: lone surrogates cannot be encoded, so they become U+FFFD here.
-        data = _LONE_SURROGATE.sub("\ufffd", source).encode("utf-8")
-        src = read_source(data, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
+        raw = _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+        src = read_source(raw, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
+    elif data is not None:
+        src = read_source(bytes(data), name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
     else:
-        src = read_source(source, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
+        src = read_source(path, name=name, backend=backend, ocr=ocr, ocr_jobs=ocr_jobs)
+    return _compose(src, registry)
+
+
+def parse_file(path: PathLike, **kw) -> Issue:
+    """``parse(path=path, ...)``."""
+    return parse(path=path, **kw)
+
+
+def parse_text(text: str, **kw) -> Issue:
+    """``parse(text=text, ...)``: the text itself (a str), never a file name."""
+    return parse(text=text, **kw)
+
+
+def _compose(src, registry) -> Issue:
     text = clean.clean(src)
     info, src_warnings = src.info, src.warnings
     del src  # the pages' lines: the text stages work on the cleaned text, a long PDF's lines can go

@@ -206,6 +206,8 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
     if with_targets:
         joins.append("JOIN targets t ON t.clause_id = c.id")
         where.append("t.year = ?")
+        if not -(2**63) <= int(q.year_target) < 2**63:
+            raise QueryError(f"--year-target {q.year_target} is not a year")
         args.append(int(q.year_target))
         target_cols = (", t.text AS target, t.indicator, t.comparator, t.value, t.value_max, t.unit,"
                        " t.year, t.kind")
@@ -225,6 +227,8 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
     if q.limit is not None:
         if q.limit < 0:
             raise QueryError("--limit must be 0 (all rows) or more")
+        if q.limit >= 2**63:
+            raise QueryError("--limit is larger than SQLite's largest integer")
         if q.limit > 0:
             sql += f" LIMIT {int(q.limit)}"
     return sql, args_join + args

@@ -44,9 +44,19 @@ def grammar_path(filename: str) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def load_grammar(filename: str) -> dict:
-    """A grammar file (TOML) as a dict, read once per process."""
-    with open(grammar_path(filename), "rb") as f:
-        return tomllib.load(f)
+    """A grammar file (TOML) as a dict, read once per process. A file that cannot be read or is
+    not TOML raises GrammarError (one line naming it), not a traceback."""
+    from .errors import GrammarError
+
+    path = grammar_path(filename)
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise GrammarError(f"not a valid grammar (TOML): {e}", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise GrammarError(f"cannot read the grammar: {getattr(e, 'strerror', None) or e}",
+                           file=str(path)) from None
 
 
 def schema_path(filename: str) -> Path:

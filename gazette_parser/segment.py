@@ -1017,8 +1017,11 @@ def segment(text: Text) -> Segmentation:
         cursor = idx + 1
     anchors = find_anchors(lines, body_lo, body_hi)
     for h in anchors:
-        near = [st for st in starts if st - 1 <= h.start <= st + g.title_max_lines + 1
-                or h.start <= st <= h.end]
+        # near a contents entry's title: the same document. Only TOC starts count here — two
+        # anchors are different documents however close (short notices one after another);
+        # find_anchors already merged the heads that overlap.
+        near = [st for st in starts if starts[st] is not None
+                and (st - 1 <= h.start <= st + g.title_max_lines + 1 or h.start <= st <= h.end)]
         if near:
             continue
         # a 令 (or notice) whose contents entry names what it issues: the TOC title is printed

@@ -30,7 +30,7 @@ from typing import Optional
 import regex
 
 from .model import Clause, Document, Target, Text, map_clauses
-from .numerals import normalize_digits, parse_number, tidy
+from .numerals import EXACT, normalize_digits, parse_number, tidy
 from .resources import load_grammar
 
 GRAMMAR = "targets.toml"
@@ -224,10 +224,10 @@ def _value(g: _Grammar, frac: Optional[str], num: str, mag: Optional[str]) -> De
     if not num:  # 超万人: the multiplier alone
         if not mag:
             raise ValueError("no number")
-        return tidy(Decimal(1).scaleb(g.magnitudes[mag]))
+        return tidy(Decimal(1).scaleb(g.magnitudes[mag], EXACT))
     v = parse_number(num)
     if mag:
-        v = tidy(v.scaleb(g.magnitudes[mag]))
+        v = tidy(v.scaleb(g.magnitudes[mag], EXACT))
     return v
 
 

@@ -83,7 +83,10 @@ def _span_errors(value: Any, path: list) -> list[str]:
 
 def validate_json(data: Any) -> list[str]:
     v = json_validator()
-    errors = sorted(v.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    try:
+        errors = sorted(v.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    except RecursionError:
+        return ["$: nests too deeply to validate"]
     out = [f"{_json_path(e.absolute_path)}: {e.message}" for e in errors]
     return out or _span_errors(data, [])
 
@@ -111,8 +114,15 @@ def _readable_path(root: etree._Element, xpath: Optional[str]) -> str:
 
 
 def _xml_errors(root: etree._Element, schema: etree.XMLSchema) -> list[str]:
-    if schema.validate(root):
-        return []
+    entities = [e for e in root.iter() if isinstance(e, etree._Entity)]
+    if entities:  # a DTD's entities are never expanded (no XXE, no billion laughs): say so
+        return [f"{_readable_path(root, root.getroottree().getpath(entities[0].getparent()))}: entity "
+                f"reference {entities[0].text} from a DTD (DTDs are not read; our outputs have none)"]
+    try:
+        if schema.validate(root):
+            return []
+    except etree.XMLSchemaValidateError as e:
+        return [f"/: cannot be validated: {e}"]
     return [f"{_readable_path(root, e.path)} (line {e.line}): {e.message}" for e in schema.error_log]
 
 
@@ -154,6 +164,8 @@ def validate(path_or_data: PathOrData, kind: Optional[str] = None) -> tuple[bool
                 parsed = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as e:
                 return False, [f"$: not valid JSON: {e}"]
+            except RecursionError:
+                return False, ["$: not valid output JSON: nests too deeply"]
             return _done(validate_json(parsed))
         try:
             root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True,

@@ -244,11 +244,11 @@ def test_memory_guard(tmp_path, monkeypatch):
 
     real_parse = pipeline.parse
 
-    def hungry(source, **kw):  # inherited by the forked worker
-        if "hog" in str(kw.get("name") or source):
+    def hungry(**kw):  # inherited by the forked worker; batch passes path= or data=, by keyword
+        if "hog" in str(kw.get("name") or kw.get("path")):
             b = bytearray(3 * 1024**3)
             return b
-        return real_parse(source, **kw)
+        return real_parse(**kw)
 
     monkeypatch.setattr(pipeline, "parse", hungry)
     inp = tmp_path / "in"

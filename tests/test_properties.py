@@ -15,7 +15,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 def _parse(s: str):
     try:
-        return gazette_parser.parse(s)
+        return gazette_parser.parse(text=s)
     except GazetteError:
         return None
 

@@ -164,7 +164,7 @@ def test_control_characters_and_lone_surrogates():
 
     base = SMALL_NOTICE.read_text(encoding="utf-8")
     hostile = base.replace("鼓励", "鼓\x00励\x07", 1).replace("落实", "落\ud800实", 1) + "\x1b[31m\udfff\n"
-    issue = gazette_parser.parse(hostile)
+    issue = gazette_parser.parse(text=hostile)
     doc = issue.documents[0]
     assert doc.doc_number == "渝府办发〔2022〕81号"
     out = issue.to_json(include_text=True)
@@ -189,7 +189,7 @@ def test_encodings(tmp_path, encoding, bom):
     import gazette_parser
 
     text = SMALL_NOTICE.read_text(encoding="utf-8")
-    reference = gazette_parser.parse(text)
+    reference = gazette_parser.parse(text=text)
     proc, result = parse_or_fail(tmp_path, f"notice-{encoding}.txt", bom + text.encode(encoding))
     assert result is not None, proc.stderr
     doc = result["documents"][0]
@@ -208,7 +208,7 @@ def test_deeply_nested_numbering():
         for depth, marker in enumerate(markers):
             lines.append(f"{marker}第{depth + 1}层条款内容，编号第{i + 1}组。")
     lines += ["测试单位", "2024年1月1日"]
-    issue = gazette_parser.parse("\n".join(lines) + "\n")
+    issue = gazette_parser.parse(text="\n".join(lines) + "\n")
     clauses = list(walk(issue.documents[0].clauses))
     assert clauses, "numbered lines must become clauses"
     assert max(c.level for c in clauses) <= len(markers)
@@ -251,3 +251,597 @@ def test_api_errors_are_gazette_errors(tmp_path):
     for data in (b"", b"\x00\x01\x02" * 100, "这里没有任何公文。\n".encode("utf-8")):
         with pytest.raises(GazetteError):
             gazette_parser.parse(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 19: nothing lost, nothing silent, no one in
+
+
+def _batch(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    return run_cli("batch", "--jobs", "1", "--no-progress", *args, timeout=timeout)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (path → bytes), to show that nothing changed."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_batch_takes_file_names_that_are_not_utf8(tmp_path):
+    """Item 1: a non-UTF-8 file name is stored escaped; the batch converts it and the others."""
+    src = tmp_path / "in"
+    src.mkdir()
+    data = SMALL_NOTICE.read_bytes()
+    (src / "good.txt").write_bytes(data + b"\n")
+    bad = os.path.join(os.fsencode(src), b"bad-\xff\xfe.txt")
+    with open(bad, "wb") as f:
+        f.write(data)
+    out = tmp_path / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    from gazette_parser.batch import read_manifest
+
+    rows = read_manifest(out)
+    assert len(rows) == 2 and all(r["status"] == "ok" for r in rows), rows
+    assert any("\\xff\\xfe" in r["given"] for r in rows), [r["given"] for r in rows]
+    outputs = sorted(p.name for p in out.glob("*.json"))
+    assert len(outputs) == 2, outputs
+    for p in out.glob("*.json"):
+        json.loads(p.read_text(encoding="utf-8"))
+
+
+def test_batch_records_the_hash_of_the_bytes_it_parsed(tmp_path):
+    """Item 3: a file edited between hashing and parsing is recorded under what was parsed."""
+    from gazette_parser.batch import BatchOptions, convert_one, read_manifest, run_batch
+
+    text = SMALL_NOTICE.read_text(encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    a = src / "a.txt"
+    a.write_text(text, encoding="utf-8")
+    edited = text.replace("通知", "通告", 1)
+
+    def editing_executor(tasks):  # the file changes after the runner hashed it, before the parse
+        for task in tasks:
+            a.write_text(edited, encoding="utf-8")
+            yield task, convert_one(task)
+
+    out = tmp_path / "out"
+    run_batch([str(src)], out, BatchOptions(progress=False), executor_fn=editing_executor)
+    row = read_manifest(out)[0]
+    import hashlib
+
+    assert row["sha256"] == hashlib.sha256(edited.encode("utf-8")).hexdigest()
+    # a later input with the old content must be converted, not "skipped" and served the edit
+    b = src / "b.txt"
+    b.write_text(text, encoding="utf-8")
+    summary = run_batch([str(b)], out, BatchOptions(progress=False, jobs=1))
+    assert summary.converted == 1 and summary.skipped == 0, summary.line()
+    row_b = [r for r in read_manifest(out) if r["path"] == str(b.resolve())][0]
+    body = json.loads((out / json.loads(row_b["outputs"])["json"]).read_text(encoding="utf-8"))
+    assert "通知" in body["documents"][0]["title"]
+
+
+@pytest.mark.parametrize("pending", [
+    [["../victim.txt", "../moved.txt"]],
+    [[".x.json.1.tmp", "../escaped.json"]],
+    [["/ABS/victim.txt", "/ABS/moved.txt"]],
+])
+def test_manifest_recovery_never_touches_outside_outdir(tmp_path, pending):
+    """Item 4: pending renames naming ../ or absolute paths are refused, not carried out."""
+    import sqlite3
+
+    from gazette_parser.batch import BatchOptions, run_batch
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("keep me", encoding="utf-8")
+    out = outside / "out"
+    out.mkdir()
+    src = tmp_path / "a.txt"
+    src.write_text(SMALL_NOTICE.read_text(encoding="utf-8"), encoding="utf-8")
+    run_batch([str(src)], out, BatchOptions(progress=False, jobs=1))
+    (out / ".x.json.1.tmp").write_text("stray", encoding="utf-8")
+    pending = json.loads(json.dumps(pending).replace("/ABS", str(outside)))
+    con = sqlite3.connect(out / "manifest.sqlite")
+    con.execute("UPDATE inputs SET pending=?", (json.dumps(pending),))
+    con.commit()
+    con.close()
+    before = {k: v for k, v in _tree(tmp_path).items() if not k.startswith("outside/out/")}
+    run_batch([str(src)], out, BatchOptions(progress=False, jobs=1))
+    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith("outside/out/")}
+    assert after == before
+
+
+def test_parse_never_guesses_whether_a_str_is_a_path(tmp_path):
+    """Item 11: a file whose name has a newline, or is very long, is read as a file."""
+    import gazette_parser
+
+    data = SMALL_NOTICE.read_bytes()
+    odd = tmp_path / "关于\n通知.txt"
+    odd.write_bytes(data)
+    issue = gazette_parser.parse(str(odd))
+    assert issue.source.path == str(odd) and issue.documents[0].title
+    deep = tmp_path
+    while len(str(deep)) < 1100:
+        deep = deep / ("d" * 200)
+    deep.mkdir(parents=True)
+    long_name = deep / "notice.txt"
+    long_name.write_bytes(data)
+    assert gazette_parser.parse(str(long_name)).documents[0].doc_number
+    assert gazette_parser.parse_file(long_name).documents[0].doc_number
+    # the text itself goes through text=, and a text is never opened as a file
+    text = data.decode("utf-8")
+    assert gazette_parser.parse(text=text).documents[0].doc_number
+    with pytest.raises(GazetteError):
+        gazette_parser.parse_text(str(odd))  # a file name is no gazette text
+
+
+def test_batch_passes_odd_file_names_as_paths(tmp_path):
+    """Item 11 (batch): an input named with a newline is parsed as the file, not as its name."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "关于\n通知.txt").write_bytes(SMALL_NOTICE.read_bytes())
+    out = tmp_path / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert body["documents"] and body["documents"][0]["doc_number"]
+
+
+INDEX_SMALL = DATA / "index" / "small_issue.json"
+
+
+def _issue_copies(d: Path, n: int, tag: str) -> list[Path]:
+    d.mkdir(parents=True, exist_ok=True)
+    base = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    out = []
+    for i in range(n):
+        base["source"]["sha256"] = f"{tag}{i:08d}".rjust(64, "0")
+        p = d / f"{tag}-{i}.json"
+        p.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def _db_counts(db: Path) -> tuple[int, int]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("issues", "clauses"))
+    finally:
+        con.close()
+
+
+def test_index_validates_before_it_replaces_an_issue(tmp_path):
+    """Item 7: JSON that breaks the schema is refused; the good issue with its hash stays."""
+    db = tmp_path / "g.db"
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(db)).returncode == 0
+    good = _db_counts(db)
+    bad = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    bad["documents"][0]["clauses"][0]["span"] = "not a span"
+    bad["documents"][0]["title"] = 5
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    proc = run_cli("index", str(tmp_path / "bad.json"), "--db", str(db))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "schema" in proc.stderr and "bad.json" in proc.stderr
+    assert _db_counts(db) == good
+
+
+MALFORMED_JSON = {
+    "documents-not-list": '{"schema_version": "1.0", "source": {}, "documents": 5}',
+    "clauses-string": None,  # filled below from the real file
+    "deep": "[" * 100_000 + "]" * 100_000,
+    "huge-int": None,
+    "nan": '{"schema_version": "1.0", "source": {"pages": NaN}, "documents": []}',
+    "bom-utf16": None,
+    "top-list": "[1, 2, 3]",
+}
+
+
+def test_index_goes_on_after_malformed_json(tmp_path):
+    """Item 6 (index): each malformed file is one line; the good files after them are loaded."""
+    base = json.loads(INDEX_SMALL.read_text(encoding="utf-8"))
+    cases = dict(MALFORMED_JSON)
+    broken = json.loads(json.dumps(base))
+    broken["documents"][0]["clauses"] = "oops"
+    cases["clauses-string"] = json.dumps(broken)
+    huge = json.loads(json.dumps(base))
+    huge["issue"]["year"] = 10**40
+    huge["documents"][0]["page_start"] = -(10**30)
+    cases["huge-int"] = json.dumps(huge)
+    cases["bom-utf16"] = json.dumps(base).encode("utf-16")
+    d = tmp_path / "in"
+    d.mkdir()
+    for i, (name, body) in enumerate(cases.items()):
+        (d / f"{i:02d}-{name}.json").write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    (d / "99-good.json").write_text(json.dumps(base), encoding="utf-8")
+    db = tmp_path / "g.db"
+    proc = run_cli("index", str(d), "--db", str(db))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    failed = [l for l in proc.stderr.splitlines() if l.startswith("failed:")]
+    assert len(failed) == len(cases), proc.stderr
+    assert _db_counts(db)[0] == 1  # the good file after them
+
+
+def test_concurrent_index_runs_wait_and_all_succeed(tmp_path):
+    """Item 8: two `index` runs on one database both load everything; a query meanwhile works."""
+    a = _issue_copies(tmp_path / "a", 25, "a")
+    b = _issue_copies(tmp_path / "b", 25, "b")
+    db = tmp_path / "g.db"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    cmd = [sys.executable, "-m", "gazette_parser", "index"]
+    procs = [subprocess.Popen(cmd + [str(x) for x in files] + ["--db", str(db)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for files in (a, b)]
+    queries = []
+    while any(p.poll() is None for p in procs):
+        if db.exists():
+            queries.append(run_cli("query", "--db", str(db), "--text", "改造", "--format", "csv", timeout=120))
+    outs = [p.communicate(timeout=180) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0 and "Traceback" not in err, err
+    assert _db_counts(db)[0] == 50
+    for q in queries:
+        assert q.returncode == 0, q.stderr
+
+
+def test_query_db_is_opened_by_path_not_uri(tmp_path):
+    """Item 9: --db pct%41.db is that file (not pctA.db); ? and # in a name make no stray files."""
+    shutil_copy = __import__("shutil").copy
+    other = _issue_copies(tmp_path / "other", 1, "c")
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(tmp_path / "pct%41.db")).returncode == 0
+    assert run_cli("index", str(other[0]), str(_issue_copies(tmp_path / "o2", 2, "d")[1]),
+                   "--db", str(tmp_path / "pctA.db")).returncode == 0
+    proc = run_cli("query", "--db", str(tmp_path / "pct%41.db"), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len({r["doc_number"] for r in rows}) == 2 and len(rows) == 4  # one issue, not two
+    for odd in ("q?mode=rwc.db", "h#frag.db"):
+        shutil_copy(tmp_path / "pct%41.db", tmp_path / odd)
+        before = sorted(p.name for p in tmp_path.iterdir())
+        proc = run_cli("query", "--db", str(tmp_path / odd), "--format", "csv")
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+    before = sorted(p.name for p in tmp_path.iterdir())
+    proc = run_cli("query", "--db", str(tmp_path / "missing?x.db"))
+    assert proc.returncode == 2 and sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _short_notices(n: int) -> str:
+    return "\n".join(f"关于做好第{i + 1}项工作的通知\n测府发〔2024〕{i + 1}号\n现将有关事项通知如下。\n"
+                     f"测试市人民政府\n2024年1月{i % 28 + 1}日\n" for i in range(n))
+
+
+def test_many_short_notices_each_become_a_document():
+    """Item 12: short notices one after another are each a document (none merged silently)."""
+    import gazette_parser
+
+    n = 2000  # the probe used 20,000 (10,000 came out); the same kind, smaller
+    issue = gazette_parser.parse(text=_short_notices(n))
+    numbers = [d.doc_number for d in issue.documents]
+    assert len(numbers) == n or any(w.code.startswith("doc") for w in issue.warnings)
+    assert numbers == [f"测府发〔2024〕{i + 1}号" for i in range(n)]
+
+
+def test_bidi_control_inside_doc_number_is_removed_with_a_warning():
+    """Item 12: U+202E inside a 文号 is removed (the 文号 is read) and a warning says so."""
+    import gazette_parser
+
+    text = SMALL_NOTICE.read_text(encoding="utf-8").replace("渝府办发〔2022〕81号", "渝府办发〔2022\u202e〕81号")
+    issue = gazette_parser.parse(text=text)
+    assert issue.documents[0].doc_number == "渝府办发〔2022〕81号"
+    assert "\u202e" not in issue.to_json()
+    codes = [w.code for w in issue.warnings]
+    assert "control-characters" in codes, codes
+
+
+SELF_REFERENCE_PDF = b"%PDF-1.4\n1 0 obj\n1 0 R\nendobj\ntrailer\n<</Root 1 0 R>>"  # 53 bytes: hung for ever
+
+
+def test_self_referencing_pdf_ends_within_the_time_budget(tmp_path):
+    """Item 2: `parse` and `index SOURCE.pdf` have a time budget that ends in one line."""
+    src = tmp_path / "self.pdf"
+    src.write_bytes(SELF_REFERENCE_PDF)
+    proc = run_cli(str(src), "--timeout", "3", "-o", str(tmp_path / "o.json"), timeout=60)
+    assert_clean_failure(proc, "self.pdf")
+    assert "timed out" in proc.stderr
+    proc = run_cli("index", str(src), "--db", str(tmp_path / "g.db"), "--timeout", "3", timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "self.pdf: timed out" in proc.stderr
+
+
+def test_fifo_and_devices_are_refused_without_reading(tmp_path):
+    """Item 2: a FIFO with no writer and /dev/zero are refused at once, in one line."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        proc = run_cli(path, timeout=30)
+        assert_clean_failure(proc, path)
+        assert "not a regular file" in proc.stderr
+
+
+def test_output_never_replaces_a_device_or_fifo(tmp_path):
+    """Item 6: -o onto a FIFO (or /dev/full) is refused; the FIFO stays a FIFO."""
+    import stat
+
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    proc = run_cli(str(SMALL_NOTICE), "-o", str(fifo), timeout=60)
+    assert_clean_failure(proc, "out.json")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_output_into_an_impossible_place_is_one_line(tmp_path):
+    """Item 6: -o below a file is one line and no traceback."""
+    (tmp_path / "afile").write_text("x")
+    for target in (tmp_path / "afile" / "o.json", tmp_path / "afile" / "sub" / "o.json"):
+        proc = run_cli(str(SMALL_NOTICE), "-o", str(target), timeout=60)
+        assert_clean_failure(proc, str(target))
+
+
+def test_huge_integers_in_query_options_are_one_line(tmp_path):
+    """Item 6: --year-target / --limit with 40-digit integers: a usage error, no traceback."""
+    db = tmp_path / "g.db"
+    assert run_cli("index", str(INDEX_SMALL), "--db", str(db)).returncode == 0
+    for opt in ("--year-target", "--limit"):
+        proc = run_cli("query", "--db", str(db), opt, "9" * 40)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    from gazette_parser.query import Query, QueryError, run_query
+
+    with pytest.raises(QueryError):
+        run_query(db, Query(year_target=10**40))
+
+
+def test_number_of_many_digits_is_emitted(tmp_path):
+    """Item 6: a number of 29+ digits in a target does not crash the JSON emitter."""
+    text = SMALL_NOTICE.read_text(encoding="utf-8").replace(
+        "提供最高额度8000万元", "提供最高额度" + "9" * 40 + "万元", 1)
+    proc, result = parse_or_fail(tmp_path, "big.txt", text.encode("utf-8"))
+    assert result is not None, proc.stderr
+    values = [t.get("value") for d in result["documents"] for c in _walk_json(d["clauses"])
+              for t in c.get("targets", [])]
+    assert any(v is not None and "9" * 30 in str(v) for v in values), values
+
+
+def _walk_json(clauses):
+    for c in clauses:
+        yield c
+        yield from _walk_json(c.get("children") or [])
+
+
+def test_validate_deep_json_and_akn_with_a_dtd(tmp_path):
+    """Item 6: validate on deeply nested JSON and on an AKN file with a DTD: one line each."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    dtd = tmp_path / "dtd.akn.xml"
+    dtd.write_text('<?xml version="1.0"?>\n<!DOCTYPE akomaNtoso [<!ENTITY x "y">]>\n'
+                   '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0">&x;</akomaNtoso>\n')
+    for f in (deep, dtd):
+        proc = run_cli("validate", str(f), timeout=120)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+        assert f.name in proc.stdout
+
+
+def test_broken_grammar_file_is_one_line(tmp_path):
+    """Item 6: a grammar override that is not valid TOML is one line naming the file."""
+    g = tmp_path / "g"
+    g.mkdir()
+    (g / "document.toml").write_text("[doc_number\npattern = '")
+    proc = run_cli(str(SMALL_NOTICE), "--grammar-dir", str(g), timeout=60)
+    assert_clean_failure(proc, "document.toml")
+
+
+def _notice_html(wrap_open: str = "", wrap_close: str = "", before: str = "") -> bytes:
+    paras = "".join(f"<p>{line}</p>" for line in SMALL_NOTICE.read_text(encoding="utf-8").splitlines() if line.strip())
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>通知</title></head><body>"
+            f"{before}{wrap_open}{paras}{wrap_close}</body></html>").encode("utf-8")
+
+
+@pytest.mark.parametrize("case", ["deep", "big-text", "big-attribute"])
+def test_html_beyond_lxml_default_limits(tmp_path, case):
+    """Item 10: 300 nested elements, a 10 MB text node or attribute: every paragraph is read."""
+    if case == "deep":
+        data = _notice_html("<div>" * 300, "</div>" * 300)
+    elif case == "big-text":
+        data = _notice_html(before="<div style='display:none'>" + "x" * 10_500_000 + "</div>")
+    else:
+        data = _notice_html(before="<div data-x='" + "y" * 10_500_000 + "'></div>")
+    proc, result = parse_or_fail(tmp_path, f"{case}.html", data)
+    assert result is not None, proc.stderr
+    doc = result["documents"][0]
+    assert doc["doc_number"] == "渝府办发〔2022〕81号"
+    assert len(doc["clauses"]) >= 1 and doc["clauses"][0]["children"], doc["clauses"]
+    assert any("示范区" in (c.get("heading") or "") + (c.get("text") or "")
+               for c in _walk_json(doc["clauses"]))
+
+
+
+@pytest.fixture()
+def full_disk(tmp_path):
+    """A 1 MB tmpfs (root only): a disk that fills up during a batch."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_full_disk_during_batch_is_one_line_and_resumable(tmp_path, full_disk):
+    """Item 6: the disk fills during a batch: one line (no "cannot rollback" traceback); the
+    outputs written are whole, and a rerun with space finishes the rest."""
+    src = tmp_path / "in"
+    src.mkdir()
+    base = SMALL_NOTICE.read_bytes()
+    for i in range(80):
+        (src / f"n{i:02d}.txt").write_bytes(base + b"\n" * (i + 1))
+    out = full_disk / "out"
+    proc = _batch(str(src), "-o", str(out))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    for p in out.glob("*.json"):
+        json.loads(p.read_text(encoding="utf-8"))
+    moved = tmp_path / "out"
+    __import__("shutil").copytree(out, moved)
+    proc = _batch(str(src), "-o", str(moved))
+    assert proc.returncode == 0, proc.stderr
+    assert len(list(moved.glob("*.json"))) == 80
+
+
+def _glyph_bomb(glyphs: int) -> bytes:
+    """A one-page PDF whose deflated content stream shows ``glyphs`` glyphs (≈ glyphs/1000 bytes)."""
+    import zlib
+
+    content = b"BT /F1 1 Tf 0 0 Td (" + b"a" * glyphs + b") Tj ET"
+    stream = zlib.compress(content, 6)
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+            b"<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream",
+            b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+    out, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
+@pytest.mark.parametrize("backend", ["pdfplumber", "pdfium"])
+def test_glyph_bomb_is_refused_before_it_is_built(tmp_path, backend):
+    """Item 5: a small PDF of 150M glyphs is refused in one line, fast and in little memory."""
+    src = tmp_path / "bomb.pdf"
+    src.write_bytes(_glyph_bomb(150_000_000))
+    assert src.stat().st_size < 1_000_000
+    proc = run_cli(str(src), "--backend", backend, timeout=60)
+    assert_clean_failure(proc, "bomb.pdf")
+    assert "drawing instructions" in proc.stderr
+
+
+
+# ---------------------------------------------------------------------------------------------
+# the hostile corpus: every case through the real CLI (parse, batch, index, query)
+
+
+def _hostile_corpus(d: Path) -> dict[bytes, bytes]:
+    """File name (bytes) → content: small, generated here, one of each kind that broke 0.1.0."""
+    notice = SMALL_NOTICE.read_bytes()
+    text = notice.decode("utf-8")
+    cq = CQ_PDF.read_bytes()
+    return {
+        b"empty.txt": b"",
+        b"self-reference.pdf": SELF_REFERENCE_PDF,
+        b"truncated.pdf": cq[:40_000],
+        b"random.pdf": random.Random(19).randbytes(3000),
+        b"not-a-pdf.pdf": notice,
+        b"bomb.pdf": _glyph_bomb(110_000_000),
+        b"deep.html": _notice_html("<div>" * 300, "</div>" * 300),
+        b"very-deep.html": _notice_html("<div>" * 4000, "</div>" * 4000),
+        b"big-node.html": _notice_html(before="<p hidden>" + "x" * 10_500_000 + "</p>"),
+        b"bidi.txt": text.replace("81号", "81\u202e号", 1).encode("utf-8"),
+        b"controls.txt": text.replace("为贯彻", "\x00\x1b[31m为\x07贯彻", 1).encode("utf-8"),
+        b"huge-number.txt": text.replace("8000万元", "9" * 45 + "万元", 1).encode("utf-8"),
+        b"gb18030.txt": notice.decode("utf-8").encode("gb18030"),
+        b"utf16.txt": b"\xff\xfe" + text.encode("utf-16-le"),
+        b"invalid-bytes.txt": b"\xff\xfe\xfd" * 1000,
+        b"name-\xff\xfe.txt": notice,
+        "关于\n换行.txt".encode("utf-8"): notice,
+        b"-dash.txt": notice,
+        ("x" * 200 + ".txt").encode(): notice,
+        b"short-notices.txt": _short_notices(300).encode("utf-8"),
+        b"json-as-text.txt": b'{"schema_version": "1.0", "documents": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
+    }
+
+
+def test_hostile_corpus_through_the_cli(tmp_path):
+    """Every case: one line or a right result, no traceback, no hang, nothing outside OUTDIR/db."""
+    from gazette_parser.validate import validate_json
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    bystander = tmp_path / "bystander"
+    bystander.mkdir()
+    (bystander / "keep.txt").write_text("keep me", encoding="utf-8")
+    corpus = _hostile_corpus(inputs)
+    for name, body in corpus.items():
+        with open(os.path.join(os.fsencode(inputs), name), "wb") as f:
+            f.write(body)
+    parse_out = tmp_path / "parse-out"
+    parse_out.mkdir()
+    batch_out = tmp_path / "batch-out"
+    db = tmp_path / "g.db"
+
+    def snapshot():
+        return {k: v for k, v in _tree(tmp_path).items()
+                if not k.startswith(("parse-out", "batch-out", "g.db"))}
+
+    before = snapshot()
+    for i, name in enumerate(sorted(corpus)):
+        src = os.path.join(os.fsencode(inputs), name)
+        out = parse_out / f"{i:02d}.json"
+        proc = run_cli(os.fsdecode(src), "--timeout", "20", "-o", str(out), timeout=120)
+        assert "Traceback" not in proc.stderr, (name, proc.stderr)
+        if proc.returncode == 0:
+            result = json.loads(out.read_text(encoding="utf-8"))
+            assert validate_json(result) == [], name
+            assert result["documents"], name
+        else:
+            lines = [l for l in proc.stderr.splitlines() if l.strip()]
+            assert len(lines) == 1 and lines[0].startswith("error: "), (name, proc.stderr)
+            assert not out.exists()
+    proc = _batch(str(inputs), "-o", str(batch_out), "--timeout", "30", "--max-memory", "2048", timeout=400)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert "inputs: converted" in proc.stdout + proc.stderr
+    proc = run_cli("index", str(batch_out), "--db", str(db), timeout=300)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode == 0, proc.stderr  # batch outputs are all valid
+    for args in (("--text", "融资担保"), ("--doc-number", "渝府办发"), ("--year-target", "2022"),
+                 ("--limit", "1" + "0" * 30), ("--from", "99999")):
+        proc = run_cli("query", "--db", str(db), *args, timeout=60)
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)
+        # a usage error is click's (usage, hint, one "Error:" line); ours is one "error:" line
+        errors = [l for l in proc.stderr.splitlines() if l.lower().startswith("error")]
+        assert proc.returncode == 0 or (proc.returncode == 2 and len(errors) == 1), proc.stderr
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("一）加强组织领导", "（一）加强组织领导"),        # clause markers as the probe's OCR read them
+    ("《五）支持普惠金融发展示范区建设", "（五）支持普惠金融发展示范区建设"),
+    ("北系市人民政府办公斤关于印发", "北京市人民政府办公厅关于印发"),  # known words from look-alikes
+    ("《十四五》规划", "《十四五》规划"),            # a real 《title》 stays
+    ("南京市人民政府办公厅", "南京市人民政府办公厅"),  # a right name is never "corrected"
+    ("一是强化日常管理", "一是强化日常管理"),
+])
+def test_ocr_correction_of_markers_and_known_words(raw, fixed):
+    """Item 13: OCR output is corrected for clause markers and the vocabulary the parser knows."""
+    from gazette_parser import ocr
+
+    assert ocr.correct(ocr.repair(raw)) == fixed
+
+
+def test_ocr_vocabulary_example_holds():
+    from gazette_parser import ocr
+    from gazette_parser.resources import load_grammar
+
+    given, expected = load_grammar("ocr.toml")["vocabulary"]["example"]
+    assert ocr.correct(given) == expected
+
+
+@pytest.mark.slow
+def test_ocr_shows_progress_per_page(tmp_path):
+    """Item 13: OCR says which page it has done as it goes (it printed nothing for 36 s)."""
+    pytest.importorskip("pytesseract")
+    from gazette_parser import ocr
+
+    if not ocr.available():
+        pytest.skip("Tesseract with chi_sim is not installed")
+    src = DATA / "bj_gazette_2023_gjj_taoshu_garbled.pdf"
+    proc = run_cli(str(src), "--progress", "--ocr-jobs", "1", "-o", str(tmp_path / "o.json"), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "OCR 1/2 pages" in proc.stderr and "OCR 2/2 pages" in proc.stderr

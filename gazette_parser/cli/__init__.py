@@ -23,6 +23,41 @@ class DefaultGroup(click.Group):
             args = [self.default_command]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        """The last net: whatever a command lets escape ends as one line on stderr, not a
+        traceback (set GAZETTE_PARSER_TRACEBACK=1 to see one). Commands handle their own errors
+        first; this catches what they did not foresee (a full disk on stdout, a parser bug)."""
+        import os
+        import sys
+
+        from ..errors import GazetteError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except GazetteError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except Exception as e:  # noqa: BLE001 - this is the point
+            if os.environ.get("GAZETTE_PARSER_TRACEBACK"):
+                raise
+            if isinstance(e, BrokenPipeError):
+                sys.exit(1)
+            from ..fsutil import display_path
+
+            if isinstance(e, MemoryError):
+                why = "out of memory"
+            elif isinstance(e, RecursionError):
+                why = "input nests too deeply (recursion limit)"
+            elif isinstance(e, OSError):
+                where = f"{display_path(e.filename)}: " if e.filename else ""
+                why = f"{where}{e.strerror or e}"
+            else:
+                why = f"internal error: {type(e).__name__}: {display_path(str(e))[:300]}"
+            click.echo(f"error: {why}", err=True)
+            sys.exit(1 if isinstance(e, OSError) else 70)
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gazette-parse")

@@ -6,14 +6,15 @@ import sys
 
 import click
 
-from .options import parse_options
+from .options import budget_options, parse_options
 
 
 @click.command("index")
 @click.argument("outputs", nargs=-1, required=True)
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="The SQLite database (created if missing).")
 @parse_options
-def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
+@budget_options
+def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, max_memory):
     """Load OUTPUTS into the SQLite database DB.
 
     \b
@@ -23,7 +24,9 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
     """
     from .. import resources
     from ..index import IndexFailure, index_paths, open_index, stats
+    from ..limits import set_memory_limit
 
+    set_memory_limit(max_memory)
     try:
         resources.set_grammar_dir(grammar_dir)
         con = open_index(db, create=True)
@@ -43,7 +46,8 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
     try:
         ok, failed = index_paths(con, outputs, units_file=units_file,
                                  on_error=lambda m: click.echo(f"failed: {m}", err=True),
-                                 parse_kw={"backend": backend, "ocr": ocr, "registry": registry})
+                                 parse_kw={"backend": backend, "ocr": ocr, "registry": registry,
+                                           "timeout": timeout})
     except IndexFailure as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
@@ -62,12 +66,12 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file):
 @click.option("--unit", metavar="UNIT", help="Clauses naming this unit in either role.")
 @click.option("--doc-number", metavar="文号", help="A 文号 (渝府发〔2022〕31号) or its start (渝府办发, 渝府发〔2022〕).")
 @click.option("--issuer", help="An issuing authority (发文机关), whole name or part of it.")
-@click.option("--year-target", type=int, metavar="YEAR", help="Targets set for YEAR: one row per target.")
+@click.option("--year-target", type=click.IntRange(1, 9999), metavar="YEAR", help="Targets set for YEAR: one row per target.")
 @click.option("--from", "date_from", metavar="DATE", help="Documents dated on/after DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated on/before DATE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--columns", help="Comma-separated columns to show (see --help-columns).")
-@click.option("--limit", type=int, help="At most this many rows; 0 = all. The table stops at 50 unless told, "
+@click.option("--limit", type=click.IntRange(min=0, max=2**63 - 1), help="At most this many rows; 0 = all. The table stops at 50 unless told, "
               "and says how many more there are; json and csv give all rows unless told.")
 @click.option("--help-columns", is_flag=True, help="List the available columns and exit.")
 def query_command(db, text, lead, responsible, unit, doc_number, issuer, year_target, date_from, date_to,

@@ -36,3 +36,14 @@ def parse_options(f):
     for deco in (grammar_options, ocr_option, backend_option):
         f = deco(f)
     return f
+
+
+def budget_options(f):
+    """--timeout and --max-memory: the budget of one input (see gazette_parser.limits)."""
+    from ..limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+
+    f = click.option("--max-memory", "max_memory", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB,
+                     show_default=True, help="Memory budget in MB (0 = none): past it, a one-line error.")(f)
+    f = click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+                     help="Seconds one input may take (0 = no limit): past it, a one-line error.")(f)
+    return f

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Iterator, Optional
 
 from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
@@ -25,9 +25,13 @@ class _Exact(float):
 
 
 def _decimal_text(d: Decimal) -> str:
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
+    # A context as precise as the number: the default 28 digits would raise InvalidOperation
+    # (quantize) or round (normalize) a value printed with 29 digits or more.
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(d.as_tuple().digits) + 2)
+        if d == d.to_integral_value():
+            return format(d.to_integral_value(), "f")
+        return format(d.normalize(), "f")
 
 
 _SCALARS = (str, int, float, bool, type(None))

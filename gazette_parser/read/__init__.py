@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ..errors import ReadError
+from ..fsutil import display_path
 from ..model import Source
 
 FORMATS = ("txt", "pdf", "html")
@@ -49,6 +50,47 @@ def sniff_format(data: bytes, name: Optional[str] = None) -> str:
     return "txt"
 
 
+MAX_INPUT_BYTES = 512 * 1024 * 1024  # larger than any gazette issue; a bigger "file" is a mistake
+
+
+def read_file(source: Union[str, os.PathLike], label: Optional[str] = None,
+              max_bytes: Optional[int] = None) -> bytes:
+    """The bytes of a regular file, size-checked before reading.
+
+    A FIFO, a device (/dev/zero) or a socket is refused without opening it for reading (a FIFO
+    with no writer would block for ever, /dev/zero never ends), and so is a file over
+    ``max_bytes`` (``MAX_INPUT_BYTES``).
+    """
+    import stat
+
+    label = label or display_path(source)
+    limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
+    try:
+        st = os.stat(source)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError("is a directory, not a file", file=label)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("not a regular file (a FIFO, device or socket)", file=label)
+        if st.st_size > limit:
+            raise ReadError(f"too large ({st.st_size:,} bytes; the limit is {limit:,})", file=label)
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped after the stat
+                raise ReadError("not a regular file (a FIFO, device or socket)", file=label)
+            data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise ReadError("file not found", file=label) from None
+    except IsADirectoryError:
+        raise ReadError("is a directory, not a file", file=label) from None
+    except MemoryError:
+        raise ReadError("out of memory while reading", file=label) from None
+    except (OSError, ValueError) as e:
+        raise ReadError(f"cannot read: {getattr(e, 'strerror', None) or e}", file=label) from None
+    if len(data) > limit:
+        raise ReadError(f"too large (over {limit:,} bytes)", file=label)
+    return data
+
+
 def read_source(
     source: Union[str, os.PathLike, bytes],
     *,
@@ -57,21 +99,14 @@ def read_source(
     ocr: str = "auto",
     ocr_jobs: int = 1,
 ) -> Source:
-    """Read a path or raw bytes into a Source. ``name`` labels bytes in messages; ``ocr_jobs`` is
-    how many PDF pages are OCR'd at a time (0 = one per CPU)."""
+    """Read a path or raw bytes into a Source. ``name`` labels the input in messages and in
+    ``source.path`` (default: the path); ``ocr_jobs`` is how many PDF pages are OCR'd at a time
+    (0 = one per CPU). A path is size-checked before it is read (see ``read_file``)."""
     if isinstance(source, (bytes, bytearray)):
-        data, path = bytes(source), name
+        data, path = bytes(source), display_path(name)
     else:
-        path = os.fspath(source)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            raise ReadError("file not found", file=path) from None
-        except IsADirectoryError:
-            raise ReadError("is a directory, not a file", file=path) from None
-        except OSError as e:
-            raise ReadError(f"cannot read: {e.strerror or e}", file=path) from None
+        path = display_path(name if name is not None else source)
+        data = read_file(source, path)
     if not data.strip():
         raise ReadError("empty file", file=path)
     fmt = sniff_format(data, path)

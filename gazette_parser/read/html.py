@@ -321,10 +321,22 @@ def read_html(data: bytes, path: Optional[str], sha256: str) -> Source:
 
     text = decode_html(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # huge_tree lifts libxml2's default limits (nesting depth 256, a 10 MB text node or
+    # attribute), past which it silently drops the rest of the page; entities are never expanded.
+    parser = lxml.html.HTMLParser(huge_tree=True, no_network=True)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise ReadError(f"cannot parse HTML: {e}", file=path) from None
+    except RecursionError:
+        raise ReadError("cannot parse HTML: elements nest too deeply", file=path) from None
+    try:
+        return _read_tree(root, data, path, sha256)
+    except RecursionError:  # nesting deeper than the tree walks follow: reported, not a traceback
+        raise ReadError("cannot read HTML: elements nest too deeply (thousands of levels)", file=path) from None
+
+
+def _read_tree(root, data: bytes, path: Optional[str], sha256: str) -> Source:
     titles = root.xpath("//title")
     page_title = titles[0].text_content().strip() if titles else ""
     for el in list(root.iter()):

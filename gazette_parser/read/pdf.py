@@ -714,6 +714,66 @@ def _backend_label(backend: str, used: Counter) -> str:
     return f"pdfium+pdfplumber:{n} page{'s' if n != 1 else ''}"
 
 
+MAX_PAGE_CONTENT = 100 * 1024 * 1024  # decoded bytes of one page's drawing instructions
+
+
+def check_content_size(data: bytes, path: Optional[str], limit: int = MAX_PAGE_CONTENT) -> None:
+    """ReadError for a page whose content streams decode to more than ``limit`` bytes.
+
+    A few hundred KB of deflated content can hold 200 million glyphs, which a reader turns into
+    gigabytes of objects. The streams are inflated here in chunks and only counted (nothing is
+    kept), so the check costs milliseconds on a real gazette and stops a bomb before the reader
+    builds it. Files pdfminer cannot walk are left to the reader, which reports them.
+    """
+    import zlib
+
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import PDFStream, resolve1
+
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        pages = PDFPage.create_pages(doc)
+    except Exception:
+        return
+    number = 0
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except Exception:
+            return
+        number += 1
+        total = 0
+        try:
+            for ref in page.contents or []:
+                stream = resolve1(ref)
+                if not isinstance(stream, PDFStream):
+                    continue
+                raw = stream.rawdata if stream.rawdata is not None else b""
+                filters = [f[0] if isinstance(f, tuple) else f for f in stream.get_filters()]
+                names = [str(getattr(f, "name", f)) for f in filters]
+                if names and names[0] in ("FlateDecode", "Fl"):  # the first stage: inflate and count
+                    inflate = zlib.decompressobj()
+                    chunk = inflate.decompress(raw, 1 << 20)
+                    while chunk:
+                        total += len(chunk)
+                        if total > limit:
+                            break
+                        chunk = inflate.decompress(inflate.unconsumed_tail, 1 << 20)
+                else:
+                    total += len(raw)
+                if total > limit:
+                    break
+        except Exception:
+            continue
+        if total > limit:
+            raise ReadError(f"holds over {limit // 2**20} MB of drawing instructions "
+                            "(a compressed bomb or a broken file); not read", file=path, page=number)
+
+
 def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto", ocr: str = "auto",
              ocr_jobs: int = 1) -> Source:
     """``ocr_jobs`` pages are OCR'd at a time (0 = one per CPU); the batch runner passes its share."""
@@ -722,6 +782,7 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto
     if ocr not in OCR_MODES:
         raise ReadError(f"unknown OCR mode {ocr!r} (choose {', '.join(OCR_MODES)})", file=path)
     _check_header(data, path)
+    check_content_size(data, path)
     reader = {"auto": _pages_auto, "pdfium": _pages_pdfium, "pdfplumber": _pages_pdfplumber}[backend]
     used: Counter = Counter()
     pages: list[Page] = []
