@@ -364,10 +364,23 @@ class _Section:
             self.stack.append(node)
             self.prev_was_marker = True
         else:
+            art = self._open_article()
+            if art is not None and self.stack[-1] is not art and not line.table and self._prev_ended() \
+                    and not _list_marker(self.g, line.s) and not _COLON_END.search(line.s):
+                # a paragraph after an article's items is the article's next 款, not the last item's
+                # (one ending in "：" leads into sub-items of that item: "（二）第二类资助对象。/
+                # 符合以下条件之一的…：/ 1.80周岁及以上的；")
+                del self.stack[self.stack.index(art) + 1:]
             if self.stack[-1] is not self.root:
                 self.stack[-1].lines.append(line)
             self.prev_was_marker = False
         self.prev_line = line
+
+    def _open_article(self) -> Optional[_Node]:
+        for nd in reversed(self.stack[1:]):
+            if nd.marker.level.name == "article":
+                return nd
+        return None
 
     def skip(self, line: _Line) -> None:
         """A line that belongs to no clause; the open article's paragraphs go on after it."""
@@ -422,6 +435,48 @@ class _Section:
                 if _SEMICOLON_END.search(self.text.text[c.marker.body_start:c.line.end])}
         return [self._clause(c, level, c.marker.level.name in semi) for c in parent.children]
 
+    def _paragraphs(self, n: _Node) -> list[list[_Line]]:
+        """An article's own lines cut into its paragraphs (款): a line after one that ends a
+        paragraph starts the next; a table row stays in the paragraph it is printed in."""
+        out: list[list[_Line]] = [[n.lines[0]]]
+        for prev, ln in zip(n.lines, n.lines[1:]):
+            if not ln.table and (prev.table or _ends_paragraph(self.g, prev.s)) \
+                    and not _list_marker(self.g, ln.s):
+                out.append([ln])
+            else:
+                out[-1].append(ln)
+        return out
+
+    def _with_paragraphs(self, n: _Node, level: int) -> Optional[list[Clause]]:
+        """The 款 nodes of an article of two or more paragraphs (None for one paragraph): 款 N is
+        path article + [N], and the items printed in it hang under it (第五条第二款第三项 = [5, 2, 3])."""
+        pars = self._paragraphs(n)
+        if len(pars) < 2:
+            return None
+        text, mk = self.text, n.marker
+        out = []
+        for k, par in enumerate(pars):
+            lo = par[0].start
+            hi = pars[k + 1][0].start if k + 1 < len(pars) else None
+            kids = [c for c in n.children if c.line.start >= lo and (hi is None or c.line.start < hi)]
+            path = n.path + [k + 1]
+            for c in kids:
+                _rebase(c, len(n.path), k + 1)
+            start = mk.body_start if k == 0 else lo
+            first_s = text.text[start:par[0].end]
+            body = _join(self.g, [(first_s, False)] + [(ln.s, False) for ln in par[1:]],
+                         [False] + [ln.table for ln in par[1:]])
+            page_start = text.source_map.page_at(start)
+            semi = {c.marker.level.name for c in kids
+                    if _SEMICOLON_END.search(text.text[c.marker.body_start:c.line.end])}
+            out.append(Clause(
+                label="", level=level, path=path, heading=None, text=body, span=(start, par[-1].end),
+                page=text.page(start), page_index=text.page_index(start), numbering="paragraph",
+                children=[self._clause(c, level + 1, c.marker.level.name in semi) for c in kids],
+                source=page_start.source if page_start else "text",
+                confidence=page_start.confidence if page_start else None))
+        return out
+
     def _clause(self, n: _Node, level: int, in_semicolon_list: bool = False) -> Clause:
         g, text = self.g, self.text
         mk = n.marker
@@ -468,7 +523,8 @@ class _Section:
             heading = None  # the last entry of a "；" list: one sentence, no title of its own
         end = own[-1].end
         page_start = text.source_map.page_at(label_start)
-        children = self._children(n, level + 1)
+        children = (self._with_paragraphs(n, level + 1) if mk.level.name == "article" else None) \
+            or self._children(n, level + 1)
         return Clause(
             label=mk.label,
             level=level,
@@ -479,6 +535,7 @@ class _Section:
             page=text.page(label_start),
             page_index=text.page_index(label_start),
             numbering=mk.level.name,
+            suffix=mk.suffix,
             children=children,
             list_items=items,
             source=page_start.source if page_start else "text",
@@ -512,6 +569,13 @@ class _Section:
         if m and m.start() > 0:
             return h[:m.start()].rstrip("。，,；; \u3000")
         return h
+
+
+def _rebase(n: _Node, at: int, par: int) -> None:
+    """Insert the 款 number ``par`` into the paths of a node and its descendants at index ``at``."""
+    n.path = n.path[:at] + [par] + n.path[at:]
+    for c in n.children:
+        _rebase(c, at, par)
 
 
 def _run_goes_on(g: Grammar, lines: list[_Line], i: int, sec: "_Section") -> bool:

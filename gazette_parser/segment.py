@@ -909,9 +909,13 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Option
 def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
     """A text with neither TOC nor anchor: where its one document begins, or None."""
     g = grammar()
+    from .history import is_history_line
+
     for i in range(lo, min(hi, lo + 40)):
         t = lines[i].stripped
-        if is_title_line(t) and is_strong_title(t) and not g.gazette.match(t):
+        # a title straight followed by its history (…会议通过) is a law's, whatever its last word
+        law = i + 1 < hi and is_history_line(lines[i + 1].text) and not is_history_line(t)
+        if is_title_line(t) and (is_strong_title(t) or law) and not g.gazette.match(t):
             # a title alone is not a document: some body must follow it
             body = sum(len(_HAN.findall(lines[k].text)) for k in range(i + 1, min(hi, i + 30)))
             if body >= 30:
@@ -929,6 +933,20 @@ def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
             if has_han(lines[i].text):
                 return i
     return None
+
+
+def _law_start(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
+    """Line lo when lines lo..hi are a title line, its history lines (…会议通过), and nothing but
+    title lines after them; else None."""
+    from .history import is_history_line
+
+    if lo + 1 >= hi or not is_title_line(lines[lo].text) or is_history_line(lines[lo].text) \
+            or not is_history_line(lines[lo + 1].text):
+        return None
+    k = lo + 1
+    while k < hi and is_history_line(lines[k].text):
+        k += 1
+    return lo if all(is_title_line(lines[j].text) for j in range(k, hi)) else None
 
 
 def segment(text: Text) -> Segmentation:
@@ -1010,6 +1028,13 @@ def segment(text: Text) -> Segmentation:
         first = _fallback_single(lines, body_lo, body_hi)
         if first is not None:
             starts[first] = None
+    # a text without contents that opens with a law's title and history (…会议通过) starts there,
+    # even when the title is printed again further down above a 文号 (法释〔2024〕3号)
+    if starts and not toc:
+        first = min(starts)
+        law = _law_start(lines, body_lo, first)
+        if law is not None and law < first:
+            starts[law] = starts.pop(first)
 
     order = sorted(starts)
     docs: list[DocumentText] = []

@@ -63,7 +63,7 @@ def parsed_structure(doc) -> list[tuple]:
             kind = c.numbering
             if kind in _KINDS:
                 num = c.path[-1]
-                out.append((kind, num, getattr(c, "suffix", None) or None, anc.get("part"), anc.get("chapter"),
+                out.append((kind, num, c.suffix, anc.get("part"), anc.get("chapter"),
                             anc.get("section")))
                 visit(c.children, {**anc, kind: num})
             else:

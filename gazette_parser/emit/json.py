@@ -7,8 +7,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
-                     SourceMap, Target, Text, TocEntry, UnitRef, Warning)
+from ..model import (Attachment, Clause, Document, HistoryEvent, Issue, IssueInfo, ListItem, Ref, SCHEMA_VERSION,
+                     SourceInfo, SourceMap, Target, Text, TocEntry, UnitRef, Warning)
 from . import fields as _fields
 
 
@@ -86,7 +86,7 @@ def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
 
 _CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, "Attachment": Attachment,
             "Document": Document, "Clause": Clause, "ListItem": ListItem, "UnitRef": UnitRef,
-            "Target": Target, "Warning": Warning}
+            "Target": Target, "Warning": Warning, "HistoryEvent": HistoryEvent, "Ref": Ref}
 
 
 def _to_decimal(v: Any) -> Decimal:
