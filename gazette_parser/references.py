@@ -6,7 +6,8 @@ paragraphs that is the 款 node):
 
 1. Another act by its title: "《中华人民共和国行政许可法》" (optionally followed by 第十二条…) is an external
    ref with the title as ``act``; a number run straight after an act's short name ("刑法第二百二十五条")
-   is external too (``act`` = the short name).
+   is external too (``act`` = the short name: the longest known one the text before ends with —
+   the grammar's list, the document's own 《》 titles without 中华人民共和国, its "以下简称X").
 2. A provision of this document: an optional scope (本办法), an optional relative word (前款, 本条,
    前条 …) and the numbered parts 第X条(之Y) 第X款 第（X）项 第X目, at least one of the two printed.
 3. Resolution, within the clause's own body: 第X条 is the article numbered X (and 之Y); the parts
@@ -49,6 +50,8 @@ class _Grammar:
         self.act = regex.compile(sub(r["act"]) + parts)
         self.short_act = regex.compile(r["short_act"])
         self.short_stop = sorted(r.get("short_stop", []), key=len, reverse=True)
+        self.short_names = list(r.get("short_names", []))
+        self.short_alias = regex.compile(r["short_alias"])
         self.joiner = regex.compile(r["joiner"])
 
 
@@ -93,8 +96,24 @@ def _owned(c: Clause) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b > a]
 
 
-def find_refs(s: str, lo: int, hi: int) -> list[tuple[int, int, dict]]:
-    """(start, end, fields) of every reference in s[lo:hi], in order."""
+def short_names(s: str, lo: int, hi: int) -> list[str]:
+    """The short names of acts a document's text [lo, hi) may cite by: the grammar's, the titles it
+    cites in 《》 (中华人民共和国 left out) and its "以下简称X" — longest first."""
+    g = grammar()
+    names = set(g.short_names)
+    for m in g.act.finditer(s, lo, hi):
+        t = m.group("act")
+        names.add(t)
+        if t.startswith("中华人民共和国") and len(t) > 9:
+            names.add(t[len("中华人民共和国"):])
+    for m in g.short_alias.finditer(s, lo, hi):
+        names.add(m.group("alias"))
+    return sorted(names, key=len, reverse=True)
+
+
+def find_refs(s: str, lo: int, hi: int, known: tuple[str, ...] = ()) -> list[tuple[int, int, dict]]:
+    """(start, end, fields) of every reference in s[lo:hi], in order; ``known`` are the short names
+    of acts (see short_names)."""
     g = grammar()
     found: list[tuple[int, int, dict]] = []
     taken: list[tuple[int, int]] = []
@@ -115,8 +134,13 @@ def find_refs(s: str, lo: int, hi: int) -> list[tuple[int, int, dict]]:
             short = g.short_act.search(s, max(lo, m.start() - 12), m.start())
             if short:
                 name, at = short.group("short"), short.start("short")
-                cut = max((name.rfind(w) + len(w) for w in g.short_stop if w in name[:-1]), default=0)
-                name, at = name[cut:], at + cut
+                before = s[max(lo, m.start() - 40):m.start()]
+                hit = next((k for k in known if before.endswith(k)), None)
+                if hit is not None:
+                    name, at = hit, m.start() - len(hit)
+                else:
+                    cut = max((name.rfind(w) + len(w) for w in g.short_stop if w in name[:-1]), default=0)
+                    name, at = name[cut:], at + cut
                 if len(name) >= 2:
                     found.append((at, m.end(), {"kind": "external", "act": name, **f}))
                     continue
@@ -234,6 +258,7 @@ def _resolve(f: dict, here: Clause, idx: _Index) -> Optional[list[int]]:
 def attach_refs(text: Text, document: Document) -> Document:
     """The document with ``refs`` filled on every clause."""
     s = text.text
+    known = tuple(short_names(s, *document.span))
     bodies: dict[int, _Index] = {}
     for body in sorted({c.body for c in document.clauses}):
         bodies[body] = _Index([c for c in document.clauses if c.body == body])
@@ -242,7 +267,7 @@ def attach_refs(text: Text, document: Document) -> Document:
         kids = [fill(ch, idx) for ch in c.children]
         refs = []
         for a, b in _owned(c):
-            for start, end, f in find_refs(s, a, b):
+            for start, end, f in find_refs(s, a, b, known):
                 path = _resolve(f, c, idx) if f["kind"] == "internal" else None
                 refs.append(Ref(text=s[start:end], span=(start, end), kind=f["kind"], act=f.get("act"),
                                 article=f["article"], article_suffix=f["article_suffix"],
