@@ -58,9 +58,10 @@ def _law_head(lines: list[Ln]) -> Optional[Head]:
         i += 1
     if not got or i >= n or not is_history_line(lines[i].text):
         return None
+    end = got[-1]
     if len(got) >= 2 and fold("".join(lines[j].text for j in got[1:])) == fold(lines[got[0]].text):
         got = got[:1]
-    return Head(got[0], got[-1], got, strong=True)
+    return Head(got[0], end, got, strong=True)
 
 
 def _history_end(lines: list[Ln], k: int) -> int:

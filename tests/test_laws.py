@@ -136,6 +136,112 @@ def test_law_article_count_matches_truth_exactly_for_letter_spaced_chapters():
     assert doc.clauses[0].heading == "总则"
 
 
+def test_article_whose_text_opens_like_a_cross_reference_is_an_article():
+    """"第五条　规定本市特别重大事项…" (the blank is gone in the cleaned text): the article due next."""
+    doc = _parsed("208_local_087d3454")[0]
+    art5 = [c for c in walk(doc.clauses) if c.numbering == "article" and c.path[-1] == 5]
+    assert [c.text[:6] for c in art5] == ["规定本市特别"]
+
+
+def test_printed_contents_are_not_the_chapters():
+    # a 目录 of 第一章 … 第六章 with their 节, then the body's own 第一章
+    doc = _parsed("183_local_9a94e46b")[0]
+    assert [c.path[-1] for c in doc.clauses] == [1, 2, 3, 4, 5, 6]
+    assert doc.clauses[0].children[0].label == "第一条"
+    # the contents run together on one line
+    doc = _parsed("260_local_d66de4e7")[0]
+    assert [c.path[-1] for c in doc.clauses] == [1, 2, 3, 4, 5, 6]
+
+
+def test_group_headings_of_a_judicial_interpretation_are_over_the_articles_that_follow():
+    doc = _parsed("329_judint_339b3c23")[0]
+    groups = doc.clauses
+    assert [(g.label, g.heading, g.numbering) for g in groups[:2]] == [("一、", "管辖", "group"),
+                                                                       ("二、", "回避", "group")]
+    assert [c.label for c in groups[1].children[:1]] == ["第四十三条"]
+    assert all(c.numbering == "article" for g in groups for c in g.children)
+
+
+def test_table_rows_that_open_with_an_article_number_are_not_articles():
+    doc = _parsed("389_judint_b9fe0456")[0]  # 刑法条文 | 罪名: "第一百三十三条之一 （…）	危险驾驶罪"
+    assert [c for c in walk(doc.clauses) if c.numbering == "article"] == []
+
+
+def test_paragraphs_of_an_article_are_numbered_nodes_and_items_hang_under_theirs():
+    doc = _parsed("260_local_d66de4e7")[0]
+    by = {tuple(c.path): c for c in walk(doc.clauses)}
+    art6, art7 = by[(2, 6)], by[(2, 7)]
+    # 第六条: one paragraph → no 款 node, its items are [6, n]
+    assert [c.path for c in art6.children][:2] == [[2, 6, 1], [2, 6, 2]]
+    assert {c.numbering for c in art6.children} == {"paren_zh"}
+    # 第七条: a lead-in with three items, then a second paragraph → two 款 nodes
+    assert [(c.numbering, c.path) for c in art7.children] == [("paragraph", [2, 7, 1]),
+                                                                ("paragraph", [2, 7, 2])]
+    assert [c.path for c in art7.children[0].children] == [[2, 7, 1, 1], [2, 7, 1, 2], [2, 7, 1, 3]]
+    assert art7.children[1].text.startswith("经本级人大常委会决定任免的行政机关的人员")
+    assert art7.children[0].children[2].text.endswith("主任。")  # the 款 after it is not in 项（三）
+
+
+def test_title_is_the_printed_title_and_the_history_lines_are_events():
+    doc = _parsed("011_law_4ea59337")[0]
+    assert doc.title == "中华人民共和国农业技术推广法" and doc.doc_type == "法"
+    assert [(e.date, e.kind) for e in doc.history] == [
+        ("1993-07-02", "通过"), ("2012-08-31", "修正"), ("2024-04-26", "修正")]
+    assert doc.history[0].body == "第八届全国人民代表大会常务委员会第二次会议"
+    assert doc.history[1].act == "关于修改〈中华人民共和国农业技术推广法〉的决定"
+    # 第一次修订 by a 国务院 decision that itself says 修改: still a 修订
+    doc = _parsed("109_admreg_25947c05")[0]
+    assert [e.kind for e in doc.history][:3] == ["公布", "修订", "修订"]
+
+
+def test_joint_issuers_keep_their_comma_and_the_reprinted_title_below_is_not_the_title():
+    # title, history, then the title again over three lines and a 文号 (法释〔2024〕3号)
+    doc = _parsed("352_judint_79e72f4a")[0]
+    assert doc.title == "最高人民法院、最高人民检察院关于执行《中华人民共和国刑法》确定罪名的补充规定（八）"
+    assert [e.kind for e in doc.history] == ["通过", "通过"]
+
+
+def test_a_title_printed_again_broken_over_two_lines_counts_once():
+    doc = _parsed("042_law_6cee49d7")[0]
+    assert doc.title == "中华人民共和国地方各级人民代表大会和地方各级人民政府组织法"
+    assert [e.kind for e in doc.history][:3] == ["通过", "公布", "施行"]
+
+
+CODE = """某某法典
+（2020年5月28日第十三届全国人民代表大会第三次会议通过）
+第一编　总　则
+第一章　基本规定
+第一条　为了保护民事主体的合法权益，制定本法。
+第二条　本法调整平等主体之间的人身关系。
+第二条之一　民事主体从事民事活动，应当遵循诚信原则。
+第二条之二　民事主体从事民事活动，不得违反法律。
+第三条　民事主体的人身权利受法律保护。
+第二编　物　权
+第一分编　通　则
+第一章　一般规定
+第一节　适用范围
+第四条　因物的归属和利用产生的民事关系，适用本编。
+附　则
+第五条　本法自2021年1月1日起施行。
+"""
+
+
+def test_parts_subparts_and_inserted_articles_written_from_the_patterns():
+    (doc,) = gazette_parser.parse(CODE).documents
+    got = [(c.numbering, c.path, c.suffix) for c in walk(doc.clauses)]
+    assert got == [
+        ("part", [1], None), ("chapter", [1, 1], None),
+        ("article", [1, 1, 1], None), ("article", [1, 1, 2], None),
+        ("article", [1, 1, 2], 1), ("article", [1, 1, 2], 2), ("article", [1, 1, 3], None),
+        ("part", [2], None), ("subpart", [2, 1], None), ("chapter", [2, 1, 1], None),
+        ("section", [2, 1, 1, 1], None), ("article", [2, 1, 1, 1, 4], None),
+        ("article", [2, 1, 1, 1, 5], None)]
+    assert not [w for w in doc.warnings if w.code.startswith("clause-")]
+    art4 = [c for c in walk(doc.clauses) if c.label == "第四条"][0]
+    assert "附则" not in art4.text.replace("　", "")  # an unnumbered heading is no paragraph of it
+    assert doc.title == "某某法典" and [e.kind for e in doc.history] == ["通过"]
+
+
 if __name__ == "__main__":
     tot = [0, 0, 0]
     for law in IDS:
