@@ -53,7 +53,7 @@ def _law_head(lines: list[Ln]) -> Optional[Head]:
         i += 1
     got: list[int] = []
     while i < n and len(got) < g.title_max_lines and not is_history_line(lines[i].text) \
-            and is_title_line(lines[i].text):
+            and is_title_line(lines[i].text, g.law_title_max_line):
         got.append(i)
         i += 1
     if not got or i >= n or not is_history_line(lines[i].text):
