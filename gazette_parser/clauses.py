@@ -334,8 +334,29 @@ class _Section:
         run = self.run_last.get(lv.name)
         return (1,) if run is None else (1, run + 1)
 
+    def _new_paragraph_of_items(self, mk: _Marker) -> None:
+        """Items that start again at 1 inside an article after a lead-in ending in "：" that was
+        taken as the last item's text ("（二）…。/ 有下列情形之一的，减征资源税：/ （一）…"): the lead-in
+        is the article's next 款 and the new items are its own."""
+        art = self._open_article()
+        top = self.stack[-1]
+        if art is None or top is art or mk.num != 1 or mk.level.name in _ARTICLE_LEVELS \
+                or art.child_last.get(mk.level.name) is None or len(top.lines) < 2 \
+                or not _COLON_END.search(top.lines[-1].s):
+            return
+        k = len(top.lines) - 1  # the lead-in paragraph: back to the line after one that ends
+        while k > 1 and not _ends_paragraph(self.g, top.lines[k - 1].s):
+            k -= 1
+        if not _ends_paragraph(self.g, top.lines[k - 1].s):
+            return
+        moved, top.lines = top.lines[k:], top.lines[:k]
+        del self.stack[self.stack.index(art) + 1:]
+        art.lines.extend(moved)
+        art.child_last.pop(mk.level.name, None)
+
     def feed(self, line: _Line, mk: Optional[_Marker]) -> None:
         if mk is not None:
+            self._new_paragraph_of_items(mk)
             pi = self._place(mk.level)
             parent = self.stack[pi]
             expected = self._expected(parent, mk.level, mk.suffix)

@@ -182,6 +182,15 @@ def test_paragraphs_of_an_article_are_numbered_nodes_and_items_hang_under_theirs
     assert art7.children[0].children[2].text.endswith("主任。")  # the 款 after it is not in 项（三）
 
 
+def test_items_that_start_again_after_a_lead_in_belong_to_the_next_paragraph():
+    # 第六条: "…免征资源税：（一）（二）" then "有下列情形之一的，减征资源税：（一）…（四）" then a 款
+    doc = _parsed("014_law_a7b9a685")[0]
+    art6 = [c for c in walk(doc.clauses) if c.label == "第六条"][0]
+    assert [(c.path, len(c.children)) for c in art6.children] == [([6, 1], 2), ([6, 2], 4), ([6, 3], 0)]
+    assert art6.children[1].text == "有下列情形之一的，减征资源税："
+    assert not [w for w in doc.warnings if w.code.startswith("clause-")]
+
+
 def test_title_is_the_printed_title_and_the_history_lines_are_events():
     doc = _parsed("011_law_4ea59337")[0]
     assert doc.title == "中华人民共和国农业技术推广法" and doc.doc_type == "法"
