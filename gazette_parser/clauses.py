@@ -107,6 +107,7 @@ class Grammar:
     colon_heading_max: int
     attachment_list: "re.Pattern[str]"
     toc_line: "re.Pattern[str]"
+    contents_run: Optional["re.Pattern[str]"]
     terminal: "re.Pattern[str]"
     heading_line_max: int
     may_open_anywhere: tuple[str, ...]
@@ -120,6 +121,8 @@ def _compile(raw: dict) -> Grammar:
         for key, val in nums.items():
             pat = pat.replace("{" + key + "}", val)
         weak = lv.get("weak_pattern")
+        for key, val in nums.items():
+            weak = weak.replace("{" + key + "}", val) if weak else weak
         levels.append(Level(name=lv["name"], rank=rank, regex=re.compile(r"[ \t\u3000]*(?:" + pat + ")"),
                             heading=lv.get("heading", "sentence"),
                             weak=re.compile(r"[ \t\u3000]*(?:" + weak + ")") if weak else None))
@@ -138,6 +141,7 @@ def _compile(raw: dict) -> Grammar:
         colon_heading_max=int(raw["text"].get("colon_heading_max", 16)),
         attachment_list=re.compile(b["attachment_list"]),
         toc_line=re.compile(b["toc_line"]),
+        contents_run=re.compile(b["contents_run"]) if b.get("contents_run") else None,
         terminal=re.compile(raw["text"]["terminal"]),
         heading_line_max=int(raw["text"].get("heading_line_max", 60)),
         may_open_anywhere=tuple(raw.get("sequence", {}).get("may_open_anywhere", ())),
@@ -174,6 +178,7 @@ class _Marker:
     num: int
     body_start: int  # offset where the text after the label (and blanks) begins
     weak: bool = False  # matched by the level's weak pattern only
+    suffix: Optional[int] = None  # 第五条之一 → 1
 
 
 def _lines(full: str, start: int, end: int, tables: tuple = ()) -> list[_Line]:
@@ -196,7 +201,7 @@ def _lines(full: str, start: int, end: int, tables: tuple = ()) -> list[_Line]:
 
 def _marker(g: Grammar, line: _Line) -> Optional[_Marker]:
     s = line.s
-    if g.toc_line.search(s):
+    if g.toc_line.search(s) or (g.contents_run is not None and g.contents_run.match(s)):
         return None
     for lv in g.levels:
         weak = False
@@ -218,7 +223,9 @@ def _marker(g: Grammar, line: _Line) -> Optional[_Marker]:
             continue
         lead = len(s) - len(s.lstrip(" \t\u3000"))
         label = s[lead:m.end()].rstrip(" \t\u3000")
-        return _Marker(lv, label, num, line.start + len(s) - len(tail), weak)
+        suffix = m.groupdict().get("suffix")
+        return _Marker(lv, label, num, line.start + len(s) - len(tail), weak,
+                       suffix=ordinal(suffix) if suffix else None)
     return None
 
 
@@ -227,7 +234,7 @@ def _ends_paragraph(g: Grammar, s: str) -> bool:
 
 
 _NOT_HEADING_END = re.compile(r"[；;，,、]\s*$")
-_ARTICLE_LEVELS = ("part", "chapter", "section", "article")
+_ARTICLE_LEVELS = ("part", "subpart", "chapter", "section", "article")
 _COLON_END = re.compile(r"[：:]\s*$")
 _LIST_PUNCT = re.compile(r"[，,、；;]")
 _SEMICOLON_END = re.compile(r"[；;]\s*$")
@@ -317,18 +324,42 @@ class _Section:
             i -= 1
         return i
 
-    def _expected(self, parent: _Node, lv: Level) -> tuple[int, ...]:
+    def _expected(self, parent: _Node, lv: Level, suffix: Optional[int] = None) -> tuple[int, ...]:
         last = parent.child_last.get(lv.name)
+        if suffix is not None:
+            # 第五条之一 follows 第五条 (or 第五条之一 before 之二): the number stays
+            return (last,) if last is not None else (self.run_last.get(lv.name),)
         if last is not None:
             return (last + 1,)
         run = self.run_last.get(lv.name)
         return (1,) if run is None else (1, run + 1)
 
+    def _new_paragraph_of_items(self, mk: _Marker) -> None:
+        """Items that start again at 1 inside an article after a lead-in ending in "：" that was
+        taken as the last item's text ("（二）…。/ 有下列情形之一的，减征资源税：/ （一）…"): the lead-in
+        is the article's next 款 and the new items are its own."""
+        art = self._open_article()
+        top = self.stack[-1]
+        if art is None or top is art or mk.num != 1 or mk.level.name in _ARTICLE_LEVELS \
+                or art.child_last.get(mk.level.name) is None or len(top.lines) < 2 \
+                or not _COLON_END.search(top.lines[-1].s):
+            return
+        k = len(top.lines) - 1  # the lead-in paragraph: back to the line after one that ends
+        while k > 1 and not _ends_paragraph(self.g, top.lines[k - 1].s):
+            k -= 1
+        if not _ends_paragraph(self.g, top.lines[k - 1].s):
+            return
+        moved, top.lines = top.lines[k:], top.lines[:k]
+        del self.stack[self.stack.index(art) + 1:]
+        art.lines.extend(moved)
+        art.child_last.pop(mk.level.name, None)
+
     def feed(self, line: _Line, mk: Optional[_Marker]) -> None:
         if mk is not None:
+            self._new_paragraph_of_items(mk)
             pi = self._place(mk.level)
             parent = self.stack[pi]
-            expected = self._expected(parent, mk.level)
+            expected = self._expected(parent, mk.level, mk.suffix)
             if mk.weak and (mk.num not in expected or self.prev_line is None or not (
                     self.prev_was_marker or self._prev_ended())):
                 mk = None  # "1.5万元…": a decimal, not item 1
@@ -354,10 +385,28 @@ class _Section:
             self.stack.append(node)
             self.prev_was_marker = True
         else:
+            art = self._open_article()
+            if art is not None and self.stack[-1] is not art and not line.table and self._prev_ended() \
+                    and not _list_marker(self.g, line.s) and not _COLON_END.search(line.s):
+                # a paragraph after an article's items is the article's next 款, not the last item's
+                # (one ending in "：" leads into sub-items of that item: "（二）第二类资助对象。/
+                # 符合以下条件之一的…：/ 1.80周岁及以上的；")
+                del self.stack[self.stack.index(art) + 1:]
             if self.stack[-1] is not self.root:
                 self.stack[-1].lines.append(line)
             self.prev_was_marker = False
         self.prev_line = line
+
+    def _open_article(self) -> Optional[_Node]:
+        for nd in reversed(self.stack[1:]):
+            if nd.marker.level.name == "article":
+                return nd
+        return None
+
+    def skip(self, line: _Line) -> None:
+        """A line that belongs to no clause; the open article's paragraphs go on after it."""
+        self.prev_line = line
+        self.prev_was_marker = True
 
     def _sequence_warning(self, mk: _Marker, parent: _Node, expected: tuple[int, ...], line: _Line):
         last = parent.child_last.get(mk.level.name)
@@ -407,6 +456,48 @@ class _Section:
                 if _SEMICOLON_END.search(self.text.text[c.marker.body_start:c.line.end])}
         return [self._clause(c, level, c.marker.level.name in semi) for c in parent.children]
 
+    def _paragraphs(self, n: _Node) -> list[list[_Line]]:
+        """An article's own lines cut into its paragraphs (款): a line after one that ends a
+        paragraph starts the next; a table row stays in the paragraph it is printed in."""
+        out: list[list[_Line]] = [[n.lines[0]]]
+        for prev, ln in zip(n.lines, n.lines[1:]):
+            if not ln.table and (prev.table or _ends_paragraph(self.g, prev.s)) \
+                    and not _list_marker(self.g, ln.s):
+                out.append([ln])
+            else:
+                out[-1].append(ln)
+        return out
+
+    def _with_paragraphs(self, n: _Node, level: int) -> Optional[list[Clause]]:
+        """The 款 nodes of an article of two or more paragraphs (None for one paragraph): 款 N is
+        path article + [N], and the items printed in it hang under it (第五条第二款第三项 = [5, 2, 3])."""
+        pars = self._paragraphs(n)
+        if len(pars) < 2:
+            return None
+        text, mk = self.text, n.marker
+        out = []
+        for k, par in enumerate(pars):
+            lo = par[0].start
+            hi = pars[k + 1][0].start if k + 1 < len(pars) else None
+            kids = [c for c in n.children if c.line.start >= lo and (hi is None or c.line.start < hi)]
+            path = n.path + [k + 1]
+            for c in kids:
+                _rebase(c, len(n.path), k + 1)
+            start = mk.body_start if k == 0 else lo
+            first_s = text.text[start:par[0].end]
+            body = _join(self.g, [(first_s, False)] + [(ln.s, False) for ln in par[1:]],
+                         [False] + [ln.table for ln in par[1:]])
+            page_start = text.source_map.page_at(start)
+            semi = {c.marker.level.name for c in kids
+                    if _SEMICOLON_END.search(text.text[c.marker.body_start:c.line.end])}
+            out.append(Clause(
+                label="", level=level, path=path, heading=None, text=body, span=(start, par[-1].end),
+                page=text.page(start), page_index=text.page_index(start), numbering="paragraph",
+                children=[self._clause(c, level + 1, c.marker.level.name in semi) for c in kids],
+                source=page_start.source if page_start else "text",
+                confidence=page_start.confidence if page_start else None))
+        return out
+
     def _clause(self, n: _Node, level: int, in_semicolon_list: bool = False) -> Clause:
         g, text = self.g, self.text
         mk = n.marker
@@ -453,7 +544,8 @@ class _Section:
             heading = None  # the last entry of a "；" list: one sentence, no title of its own
         end = own[-1].end
         page_start = text.source_map.page_at(label_start)
-        children = self._children(n, level + 1)
+        children = (self._with_paragraphs(n, level + 1) if mk.level.name == "article" else None) \
+            or self._children(n, level + 1)
         return Clause(
             label=mk.label,
             level=level,
@@ -464,6 +556,7 @@ class _Section:
             page=text.page(label_start),
             page_index=text.page_index(label_start),
             numbering=mk.level.name,
+            suffix=mk.suffix,
             children=children,
             list_items=items,
             source=page_start.source if page_start else "text",
@@ -499,6 +592,13 @@ class _Section:
         return h
 
 
+def _rebase(n: _Node, at: int, par: int) -> None:
+    """Insert the 款 number ``par`` into the paths of a node and its descendants at index ``at``."""
+    n.path = n.path[:at] + [par] + n.path[at:]
+    for c in n.children:
+        _rebase(c, at, par)
+
+
 def _run_goes_on(g: Grammar, lines: list[_Line], i: int, sec: "_Section") -> bool:
     """A closing formula is the document's close only when the run of clauses does not go on after
     it: "本方案自2023年起分三个阶段实施：" inside 三、实施步骤 is followed by more （一）/四、 clauses."""
@@ -514,9 +614,72 @@ def _run_goes_on(g: Grammar, lines: list[_Line], i: int, sec: "_Section") -> boo
     return False
 
 
+_HEADING_LEVELS = ("part", "subpart", "chapter", "section")
+
+
+def _contents_lines(marks: list[Optional[_Marker]]) -> set[int]:
+    """A printed 目录: a run of two or more 编/章/节 lines with nothing between them whose first
+    heading is printed again further on (the body's own 第一章). Those lines are not clauses."""
+    out: set[int] = set()
+    i, n = 0, len(marks)
+    while i < n:
+        mk = marks[i]
+        if mk is None or mk.level.name not in _HEADING_LEVELS:
+            i += 1
+            continue
+        key = (mk.level.name, mk.num)
+        j = i + 1
+        while j < n and marks[j] is not None and marks[j].level.name in _HEADING_LEVELS \
+                and (marks[j].level.name, marks[j].num) != key:
+            j += 1
+        repeated = any(m is not None and (m.level.name, m.num) == key for m in marks[j:])
+        if j - i >= 2 and repeated:
+            out.update(range(i, j))
+        i = j
+    return out
+
+
+def _group_level(g: Grammar) -> Level:
+    """一、受案范围 between the articles of a 司法解释: a heading over the articles that follow."""
+    art = next(lv for lv in g.levels if lv.name == "article")
+    return Level(name="group", rank=art.rank - 0.5, regex=art.regex, heading="line")  # type: ignore[arg-type]
+
+
+def _article_groups(g: Grammar, lines: list[_Line], marks: list[Optional[_Marker]]) -> tuple[dict, set]:
+    """Headings between articles: numbered group headings (一、管辖 right before a 第X条: the line
+    index → its marker re-levelled as "group") and unnumbered ones (附则 standing alone before a
+    第X条, after an article: neither a clause nor a paragraph of the article before)."""
+    groups: dict[int, _Marker] = {}
+    bare: set[int] = set()
+    seen_article = False
+    glevel = None
+    for i, mk in enumerate(marks):
+        nxt = marks[i + 1] if i + 1 < len(marks) else None
+        before_article = nxt is not None and nxt.level.name == "article"
+        if mk is not None and mk.level.name == "article":
+            seen_article = True
+            continue
+        if not before_article or lines[i].table:
+            continue
+        s = lines[i].s
+        if mk is not None and mk.level.name == "zh_comma":
+            head = s[mk.body_start - lines[i].start:]
+            if "。" not in head and len(head) <= 30 and not _NOT_HEADING_END.search(head) \
+                    and not _COLON_END.search(head):
+                glevel = glevel or _group_level(g)
+                groups[i] = replace(mk, level=glevel)
+        elif mk is None and seen_article and len(s) <= 12 and not _ends_paragraph(g, s) \
+                and not re.search(r"[，,、；;：:]", s):
+            bare.add(i)
+    return groups, bare
+
+
 def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[Warning]) -> list[Clause]:
     start, end = max(0, span[0]), min(len(text.text), span[1])
     lines = _lines(text.text, start, end, text.tables)
+    marks = [None if ln.table else _marker(g, ln) for ln in lines]
+    contents = _contents_lines(marks)
+    groups, bare = _article_groups(g, lines, marks)
     out: list[Clause] = []
     sec = _Section(g, text, warnings)
     in_list = False  # inside a "附件：1. … 2. …" list
@@ -552,7 +715,10 @@ def _body_clauses(g: Grammar, text: Text, span: tuple[int, int], warnings: list[
         if ln.table or _list_marker(g, ln.s):
             sec.feed(ln, None)  # a table row or a bullet: part of the open clause, never one
             continue
-        sec.feed(ln, _marker(g, ln))
+        if i in contents or i in bare:
+            sec.skip(ln)  # a 目录 line, an unnumbered heading between articles
+            continue
+        sec.feed(ln, groups.get(i, marks[i]))
     sec.cut_closing()
     out.extend(sec.clauses())
     return out

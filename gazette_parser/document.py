@@ -16,6 +16,8 @@ from typing import Optional
 
 import regex
 
+from .history import events as history_events
+from .history import is_history_line
 from .model import Attachment, Document, DocumentText, Segmentation, Span, Text, Warning
 from .segment import (
     Head,
@@ -42,10 +44,50 @@ from .segment import (
 __all__ = ["build_document", "parse_date", "parse_doc_number", "doc_type_of"]
 
 
+def _law_head(lines: list[Ln]) -> Optional[Head]:
+    """A law's head: title lines straight followed by its history (…会议通过, …第一次修正). A title
+    printed once on a line and again broken over two counts once."""
+    g = grammar()
+    i, n = 0, len(lines)
+    while i < n and g.red_header.match(lines[i].text):
+        i += 1
+    got: list[int] = []
+    while i < n and len(got) < g.title_max_lines and not is_history_line(lines[i].text) \
+            and is_title_line(lines[i].text, g.law_title_max_line):
+        got.append(i)
+        i += 1
+    if not got or i >= n or not is_history_line(lines[i].text):
+        return None
+    end = got[-1]
+    if len(got) >= 2 and fold("".join(lines[j].text for j in got[1:])) == fold(lines[got[0]].text):
+        got = got[:1]
+    return Head(got[0], end, got, strong=True)
+
+
+def _history_end(lines: list[Ln], k: int) -> int:
+    """The first line at or after k that is not part of the history under the title: dated lines,
+    and a bracketed history run over several lines until its closing bracket."""
+    n = len(lines)
+    while k < n and is_history_line(lines[k].text):
+        t = lines[k].stripped
+        k += 1
+        if t[:1] in "（(" and not regex.search(r"[）)]\s*$", t):
+            j = k
+            while j < n and j - k < 6 and not regex.search(r"[）)]\s*$", lines[j].stripped):
+                j += 1
+            if j < n and regex.search(r"[）)]\s*$", lines[j].stripped) and "。" not in "".join(
+                    lines[x].stripped for x in range(k, j + 1)):
+                k = j + 1
+    return k
+
+
 def _head(lines: list[Ln]) -> Head:
     """The head of a document whose text is ``lines``."""
     g = grammar()
     n = len(lines)
+    law = _law_head(lines)
+    if law is not None:
+        return law
     window = min(n, grammar().title_max_lines + 4)
     for i in range(window):
         t = lines[i].stripped
@@ -273,6 +315,7 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
         if "。" in t:
             break
     # a 题注 under a regulation's title: （2022年12月23日北京市人民政府第307号令公布 …）
+    history_first = body_first
     headnote = None
     if not addressees and body_first < len(lines):
         t = lines[body_first].stripped
@@ -285,6 +328,12 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
         if m and regex.search(r"[）)]\s*$", t2):
             headnote = m
             body_first += n_lines
+    # a law's history under its title (…会议通过, 根据…第一次修正): not title, not body
+    if not addressees:
+        body_first = max(body_first, _history_end(lines, history_first))
+    history = []
+    if body_first > history_first:
+        history = history_events(s, (lines[history_first].start, lines[body_first - 1].end))
     # signature block
     sig = _signature(lines, body_first)
     issuers: list[str] = []
@@ -329,6 +378,9 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             warn("doc-issuer-from-title", f"no signature block; issuer taken from the title: {pre}")
         else:
             warn("doc-no-issuer", "no issuer (发文机关署名) found")
+    if date is None and history:
+        dated = [e for e in history if e.date and e.kind != "施行"]
+        date = dated[-1].date if dated else None
     if date is None:
         warn("doc-no-date", "no date (成文日期) found", at=lines[-1].start,
              span=(lines[-1].start, lines[-1].end))
@@ -479,5 +531,6 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
         page_start=page_start,
         page_end=page_end,
         body_spans=sorted(body_spans),
+        history=history,
         warnings=warnings,
     )

@@ -229,6 +229,24 @@ class Target:
 
 
 @dataclass
+class Ref:
+    """A reference in a clause's text: to a provision of the same document ("本办法第五条", "前款",
+    "第二条第一款第三项") or to another act by its title ("《中华人民共和国行政许可法》第十二条")."""
+
+    text: str  # as printed
+    span: Span
+    kind: str  # "internal" (this document) | "external" (another act, named in 《》)
+    act: Optional[str] = None  # the other act's title as cited (external), without 《》
+    article: Optional[int] = None  # 第五条 → 5
+    article_suffix: Optional[int] = None  # 第五条之一 → 1
+    paragraph: Optional[int] = None  # 款
+    item: Optional[int] = None  # 项
+    subitem: Optional[int] = None  # 目
+    relative: Optional[str] = None  # the relative word as printed: 本条, 前款, 本款, 前条, 前两款 …
+    path: Optional[list[int]] = None  # the clause it resolves to (same body); None when unresolved
+
+
+@dataclass
 class ListItem:
     """A "——" bullet (or similar) inside a clause: kept as part of it, not a clause."""
 
@@ -255,9 +273,23 @@ class Clause:
     responsible_units: list[UnitRef] = field(default_factory=list)
     unit_flags: list[str] = field(default_factory=list)  # e.g. "等部门", "等", "按职责分工负责"
     targets: list[Target] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)  # references in the clause's own text
     source: str = "text"  # "ocr" when the clause starts on an OCR'd page
     confidence: Optional[float] = None
     body: int = 0  # index into Document.body_spans: paths restart in each body (notice, each attachment)
+    suffix: Optional[int] = None  # 第五条之一 → 1 (its path ends in 5, like 第五条's: see README, Paths)
+
+
+@dataclass
+class HistoryEvent:
+    """One dated event of a law's or regulation's history (题注): adopted, published, amended …"""
+
+    date: Optional[str]  # ISO
+    body: Optional[str]  # who: 第八届全国人民代表大会常务委员会第二次会议, 国务院令第494号
+    kind: Optional[str]  # 通过 | 公布 | 修正 | 修订 | 批准 | 施行
+    text: str  # the event as printed (blanks removed)
+    span: Span
+    act: Optional[str] = None  # the act it was made by, as cited: 关于修改〈…〉的决定
 
 
 @dataclass
@@ -285,6 +317,7 @@ class Document:
     page_start: Optional[int] = None
     page_end: Optional[int] = None
     body_spans: list[Span] = field(default_factory=list)  # where clauses live (body, attachments)
+    history: list[HistoryEvent] = field(default_factory=list)  # 题注: adopted, published, amended …
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
 

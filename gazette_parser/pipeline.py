@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
-from . import clauses, clean, document, segment, targets, units
+from . import clauses, clean, document, references, segment, targets, units
 from .errors import ParseError
 from .model import Issue
 from .read import read_source
@@ -85,6 +85,7 @@ def _compose(src, registry) -> Issue:
     for doc_text in seg.documents:
         doc = document.build_document(text, doc_text, seg)
         doc = clauses.build_clauses(text, doc)
+        doc = references.attach_refs(text, doc)
         doc = units.attach_units(text, doc, registry)
         doc = targets.attach_targets(text, doc)
         docs.append(doc)

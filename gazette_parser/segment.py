@@ -65,6 +65,7 @@ class _Grammar:
         t = g["title"]
         self.title_max_line = int(t.get("max_line", 90))
         self.title_max_lines = int(t.get("max_lines", 5))
+        self.law_title_max_line = int(t.get("law_max_line", 240))
         self.body_chars = c(t["body_chars"])
         self.not_title = [c(p) for p in t.get("not_title", [])]
         self.red_header = c(t["red_header"])
@@ -346,11 +347,12 @@ def is_date_line(line: str) -> bool:
     return grammar().date_line.match(line) is not None
 
 
-def is_title_line(line: str) -> bool:
-    """Could this line be (part of) a document title?"""
+def is_title_line(line: str, max_line: Optional[int] = None) -> bool:
+    """Could this line be (part of) a document title? (``max_line`` overrides the grammar's length
+    limit: a law's title followed by its history may be one long line of eight joint issuers.)"""
     g = grammar()
     t = line.strip()
-    if not t or len(t) > g.title_max_line or not has_han(t):
+    if not t or len(t) > (max_line or g.title_max_line) or not has_han(t):
         return False
     if g.body_chars.search(t) or is_date_line(t):
         return False
@@ -939,9 +941,14 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int,
 def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
     """A text with neither TOC nor anchor: where its one document begins, or None."""
     g = grammar()
+    from .history import is_history_line
+
     for i in range(lo, min(hi, lo + 40)):
         t = lines[i].stripped
-        if is_title_line(t) and is_strong_title(t) and not g.gazette.match(t):
+        # a title straight followed by its history (…会议通过) is a law's, whatever its last word
+        law = i + 1 < hi and is_history_line(lines[i + 1].text) and not is_history_line(t)
+        if is_title_line(t, g.law_title_max_line if law else None) and (is_strong_title(t) or law) \
+                and not g.gazette.match(t):
             # a title alone is not a document: some body must follow it
             body = sum(len(_HAN.findall(lines[k].text)) for k in range(i + 1, min(hi, i + 30)))
             if body >= 30:
@@ -959,6 +966,21 @@ def _fallback_single(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
             if has_han(lines[i].text):
                 return i
     return None
+
+
+def _law_start(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
+    """Line lo when lines lo..hi are a title line, its history lines (…会议通过), and nothing but
+    title lines after them; else None."""
+    from .history import is_history_line
+
+    if lo + 1 >= hi or not is_title_line(lines[lo].text, grammar().law_title_max_line) \
+            or is_history_line(lines[lo].text) \
+            or not is_history_line(lines[lo + 1].text):
+        return None
+    k = lo + 1
+    while k < hi and is_history_line(lines[k].text):
+        k += 1
+    return lo if all(is_title_line(lines[j].text) for j in range(k, hi)) else None
 
 
 def segment(text: Text) -> Segmentation:
@@ -1044,6 +1066,13 @@ def segment(text: Text) -> Segmentation:
         first = _fallback_single(lines, body_lo, body_hi)
         if first is not None:
             starts[first] = None
+    # a text without contents that opens with a law's title and history (…会议通过) starts there,
+    # even when the title is printed again further down above a 文号 (法释〔2024〕3号)
+    if starts and not toc:
+        first = min(starts)
+        law = _law_start(lines, body_lo, first)
+        if law is not None and law < first:
+            starts[law] = starts.pop(first)
 
     order = sorted(starts)
     docs: list[DocumentText] = []

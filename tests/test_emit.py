@@ -358,3 +358,27 @@ def test_akn_publication_names_the_issue(rich):
 def test_akn_preface_dates_read_as_printed(rich):
     dates = [(d.get("date"), d.text) for d in _akn(rich[1]["akn"]).iter("{%s}docDate" % AKN.AKN_NS)]
     assert dates == [("2022-07-31", "2022年7月31日"), ("2022-06-25", "2022年6月25日")]
+
+
+def test_a_law_with_paragraphs_history_and_references_round_trips_and_links_in_akn():
+    """国务院令第707号's regulation: 款 nodes, internal refs (前款 → its 款's eId), external refs."""
+    import gazette_parser
+
+    from .conftest import DATA
+
+    issue = gazette_parser.parse(DATA / "gwy_guoling_707.txt")
+    js = J.dumps(issue)
+    assert J.dumps(X.loads(X.dumps(issue))) == js
+    assert J.dumps(J.loads(js)) == js
+    text = render(issue, "akn")["akn"]
+    akn = _akn(text)
+    ns = {"a": akn.nsmap[None]}
+    eids = set(akn.xpath("//@eId"))
+    art16 = akn.xpath("//a:article[a:num='第十六条']", namespaces=ns)[0]
+    assert art16.find("a:intro", ns) is None  # its paragraphs are the 款 nodes' content, once
+    refs = {r.text: r.get("href") for r in art16.iter("{%s}ref" % ns["a"])}
+    assert refs["前款"] == refs["本条第一款"] == "#" + art16.get("eId") + "__para_1"
+    assert refs["前款"][1:] in eids
+    assert refs["个人所得税法第六条第一款第五项"].startswith("/akn/cn/act/")
+    ok, errors = validate(text, kind="akn")
+    assert ok, errors

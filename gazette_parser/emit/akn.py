@@ -254,6 +254,8 @@ class _Builder:
         for fixed in ("gazette-parser", "publisher", "target", "parameter", "lead", "responsible"):
             self.ids.take(fixed)
         self.orgs: dict[str, str] = {}  # canonical name → eId, in order of first appearance
+        self.eid_of: dict[tuple, str] = {}  # (body, path) → eId of the clause, within a document
+        self.pending_refs: list = []  # (<ref> element, (body, path)) whose href waits for its eId
 
     def org(self, name: str) -> str:
         if name not in self.orgs:
@@ -274,6 +276,9 @@ class _Builder:
                     wanted.append((u.span[0], self.printed(u.span, u.name), self._org_builder(u, role)))
         for t in clause.targets:
             wanted.append((t.span[0], t.text, self._quantity_builder(t)))
+        for r in clause.refs:
+            if r.kind == "external" or r.path is not None:
+                wanted.append((r.span[0], self.printed(r.span, r.text), self._ref_builder(r, clause.body)))
         wanted.sort(key=lambda w: w[0])
         # Where the content sits in the cleaned text, when it is a verbatim stretch of it: then a
         # mark goes exactly where its span says; otherwise at the next occurrence of its phrase.
@@ -303,6 +308,15 @@ class _Builder:
             return e
         return build
 
+    def _ref_builder(self, r, body: int):
+        def build(p, s):
+            if r.kind == "external":
+                return _el(p, "ref", s, href=f"/akn/{COUNTRY}/act/{slug(r.act) if r.act else 'unknown'}")
+            e = _el(p, "ref", s, href="#")
+            self.pending_refs.append((e, (body, tuple(r.path))))
+            return e
+        return build
+
     def _quantity_builder(self, t: Target):
         def build(p, s):
             e = _el(p, "quantity", s, refersTo="#" + t.kind, normalized=_decimal_text(Decimal(t.value)))
@@ -323,6 +337,7 @@ class _Builder:
         num = c.path[-1] if c.path else index
         eid = self.ids.take(f"{parent_eid}__{ABBR.get(name, name)}_{num}")
         el = _el(parent, name, eId=eid)
+        self.eid_of.setdefault((c.body, tuple(c.path)), eid)
         if c.label.strip():
             _el(el, "num", c.label.strip())
         if c.heading:
@@ -330,7 +345,8 @@ class _Builder:
         content = _strip_front(c.text, c.label, c.heading)
         marks = self.marks(c, content)
         if c.children:
-            if content:
+            # an article with 款 nodes: its paragraphs are the children's content, not an intro
+            if content and not any(ch.numbering == "paragraph" for ch in c.children):
                 _marked_paragraphs(el, "intro", content, marks)
             # below a 章/节/条-like clause the generic levels restart on the nested ladder
             child_nested = nested or by_label
@@ -386,8 +402,12 @@ class _Builder:
 
         main = _el(d, "mainBody", eId=None)
         if doc.clauses:
+            self.eid_of, self.pending_refs = {}, []
             for i, c in enumerate(doc.clauses, 1):
                 self.clause(main, c, comp_eid, 0, False, i)
+            for e, key in self.pending_refs:  # an internal reference points at its clause's eId
+                if key in self.eid_of:
+                    e.set("href", "#" + self.eid_of[key])
         else:
             body_text = ""
             if self.text is not None:

@@ -91,6 +91,16 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("span", "span", "The attachment's title line. " + SPAN_DOC, nullable=True),
         Field("body_span", "span", "The attachment's text, when the issue prints it. " + SPAN_DOC, nullable=True),
     ]),
+    "HistoryEvent": ("One dated event of a law's or regulation's history (题注 under its title).", [
+        Field("date", "date", "Date of the event, ISO 8601.", nullable=True),
+        Field("body", S, "Who: the meeting or organ as printed, e.g. 第八届全国人民代表大会常务委员会第二次会议.",
+              nullable=True, xml="elem"),
+        Field("kind", S, "What happened.", nullable=True, enum=("通过", "公布", "修正", "修订", "批准", "施行")),
+        Field("text", S, "The event as printed (blanks removed).", xml="elem"),
+        Field("span", "span", SPAN_DOC),
+        Field("act", S, "The act the event was made by, as cited without 《》 (e.g. 关于修改〈…〉的决定).",
+              nullable=True, xml="elem"),
+    ]),
     "Document": ("One document of the issue (a notice, an opinion, an order …) with its GB/T 9704 fields.", [
         Field("title", S, "Document title as printed (lines joined).", xml="elem"),
         Field("span", "span", "The whole document, title to signature/date. " + SPAN_DOC),
@@ -114,6 +124,9 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("page_end", "integer", "Printed page where the document ends.", nullable=True),
         Field("body_spans", "list:span", "Where the clauses live (body, attachments). Each: " + SPAN_DOC,
               xml="elem", item="span"),
+        Field("history", "list:obj:HistoryEvent", "The history printed under the title (adopted, published, "
+              "amended, revised), in print order; not part of the title.", xml="elem", item="event",
+              optional=True),
         Field("clauses", "list:obj:Clause", "The top-level clauses, each with its children.", xml="elem",
               item="clause"),
         Field("issuer", S, "The issuers joined with 、 (derived from issuers; JSON only).", nullable=True,
@@ -140,6 +153,8 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               xml="elem", item="flag"),
         Field("targets", "list:obj:Target", "Numeric targets and parameters stated in the clause.", xml="elem",
               item="target"),
+        Field("refs", "list:obj:Ref", "References in the clause's own text (本办法第五条, 前款, 《…》第二条).",
+              xml="elem", item="ref", optional=True),
         Field("source", S, "\"ocr\" when the clause starts on an OCR'd page, else \"text\".",
               enum=("text", "ocr")),
         Field("confidence", "float", "Mean OCR confidence (0-100) of that page; null for text pages.",
@@ -147,6 +162,23 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("body", "integer", "Index into the document's body_spans of the text the clause belongs to "
               "(0 = the first); paths restart in each body, e.g. the notice and each attachment it prints.",
               minimum=0, optional=True),
+        Field("suffix", "integer", "The 之N of an article inserted after another (第五条之一 → 1; its path ends "
+              "in 5, as 第五条's does); null otherwise.", nullable=True, minimum=1, optional=True),
+    ]),
+    "Ref": ("A reference to a provision of this document or to another act.", [
+        Field("text", S, "The reference as printed.", xml="elem"),
+        Field("span", "span", SPAN_DOC),
+        Field("kind", S, "internal: this document; external: another act named in 《》.",
+              enum=("internal", "external")),
+        Field("act", S, "The other act's title as cited, without 《》.", nullable=True, xml="elem"),
+        Field("article", "integer", "条 number (第五条 → 5).", nullable=True),
+        Field("article_suffix", "integer", "之N of the article (第五条之一 → 1).", nullable=True),
+        Field("paragraph", "integer", "款 number.", nullable=True),
+        Field("item", "integer", "项 number.", nullable=True),
+        Field("subitem", "integer", "目 number.", nullable=True),
+        Field("relative", S, "The relative word as printed (本条, 前款, 本款, 前条, 前两款 …).", nullable=True),
+        Field("path", "ints", "Path of the clause it resolves to in the same body; null when unresolved.",
+              nullable=True),
     ]),
     "ListItem": ("A bullet (——) or similar item inside a clause.", [
         Field("marker", S, "The bullet as printed, e.g. ——."),
@@ -209,7 +241,7 @@ ROOT_DOC = ("One parsed gazette issue (or a single document, an issue of one) as
 # model dataclass → the object above that describes it (for the drift test)
 MODEL_OBJECTS = {"SourceInfo": "Source", "IssueInfo": "IssueInfo", "TocEntry": "TocEntry",
                  "Attachment": "Attachment", "Document": "Document", "Clause": "Clause",
-                 "ListItem": "ListItem", "UnitRef": "UnitRef", "Target": "Target", "Warning": "Warning"}
+                 "HistoryEvent": "HistoryEvent", "Ref": "Ref", "ListItem": "ListItem", "UnitRef": "UnitRef", "Target": "Target", "Warning": "Warning"}
 
 
 def fields_of(obj: str) -> list[Field]:

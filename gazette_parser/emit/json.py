@@ -7,8 +7,8 @@ import json
 from decimal import Decimal, localcontext
 from typing import Any, Iterator, Optional
 
-from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
-                     SourceMap, Target, Text, TocEntry, UnitRef, Warning)
+from ..model import (Attachment, Clause, Document, HistoryEvent, Issue, IssueInfo, ListItem, Ref, SCHEMA_VERSION,
+                     SourceInfo, SourceMap, Target, Text, TocEntry, UnitRef, Warning)
 from . import fields as _fields
 
 
@@ -224,7 +224,7 @@ def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
 
 _CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, "Attachment": Attachment,
             "Document": Document, "Clause": Clause, "ListItem": ListItem, "UnitRef": UnitRef,
-            "Target": Target, "Warning": Warning}
+            "Target": Target, "Warning": Warning, "HistoryEvent": HistoryEvent, "Ref": Ref}
 
 
 def _to_decimal(v: Any) -> Decimal:

@@ -43,15 +43,31 @@ def decode(data: bytes, path: Optional[str] = None) -> str:
         raise ReadError("not text in a known encoding (UTF-8, GB18030, UTF-16)", file=path) from None
 
 
+def _is_row(line: str) -> bool:
+    """A TAB between two cells (not an indent): a row of a table written out as text."""
+    return "\t" in line.strip()
+
+
+def _lines(chunk: str) -> tuple[Line, ...]:
+    """The page's lines; runs of TAB-joined rows are a table each (cells set apart by a wide gap)."""
+    out: list[Line] = []
+    table = -1
+    prev_row = False
+    for raw in chunk.splitlines():
+        row = _is_row(raw)
+        if row and not prev_row:
+            table += 1
+        out.append(Line("  ".join(c.strip() for c in raw.strip().split("\t")), table=table) if row else Line(raw))
+        prev_row = row
+    return tuple(out)
+
+
 def read_text(data: bytes, path: Optional[str], sha256: str) -> Source:
     """One page per form feed (pdftotext output keeps them); a plain file is one page."""
     text = decode(data, path)
     chunks = text.split("\f")
     if len(chunks) > 1 and not chunks[-1].strip():
         chunks = chunks[:-1]
-    pages = tuple(
-        Page(index=i, lines=tuple(Line(l) for l in chunk.splitlines()))
-        for i, chunk in enumerate(chunks, 1)
-    )
+    pages = tuple(Page(index=i, lines=_lines(chunk)) for i, chunk in enumerate(chunks, 1))
     info = SourceInfo(path=path, format="txt", sha256=sha256, size=len(data), pages=len(pages))
     return Source(info=info, pages=pages)

@@ -51,5 +51,6 @@ def test_list_entries_and_lead_ins():
 
     law = gazette_parser.parse(DATA / "gwy_guoling_707.html").documents[0]
     q = _paths(law)
-    assert q[(6, 5)].label == "（五）" and q[(6, 5)].heading is None  # "（五）经营所得，是指："
-    assert [c.heading for c in q[(25,)].children] == [None] * 4  # "（四）纳税人申请退税。" too
+    # 第六条 has two paragraphs (款): its items are under the first, [6, 1, n]
+    assert q[(6, 1, 5)].label == "（五）" and q[(6, 1, 5)].heading is None  # "（五）经营所得，是指："
+    assert [c.heading for c in q[(25, 1)].children] == [None] * 4  # "（四）纳税人申请退税。" too
