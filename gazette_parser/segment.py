@@ -109,6 +109,7 @@ class _Grammar:
         self.toc_page_bare = c(tc["page_bare"])
         self.toc_table_header = c(tc["table_header"])
         self.toc_table_row_page = c(tc["table_row_page"])
+        self.toc_number_suffix = c(tc["number_suffix"]) if tc.get("number_suffix") else None
         self.toc_en_skip = [c(p) for p in tc.get("en_skip", [])]
         self.toc_repairs = [(c(a), b) for a, b in tc.get("repairs", [])]
         co = g["colophon"]
@@ -874,6 +875,13 @@ def _english_date(s: str) -> Optional[str]:
 # the stage
 
 
+def _toc_key(title: str) -> str:
+    """A contents title folded, without a trailing （…令第361号） that the heading does not print."""
+    g = grammar()
+    key = fold(title)
+    return g.toc_number_suffix.sub("", key) if g.toc_number_suffix is not None else key
+
+
 def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Optional[int]:
     """Index of the line (in lo..hi) where a document titled ``title`` begins; the title may be
     wrapped over several lines and printed with spaces."""
@@ -884,7 +892,9 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int) -> Option
         return None
     hay, where = folded_with_map(s, lines[lo].start, lines[hi - 1].end)
     starts = {ln.start: idx for idx, ln in enumerate(lines[lo:hi], lo)}
-    for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None):
+    g = grammar()
+    bare = g.toc_number_suffix.sub("", key) if g.toc_number_suffix is not None else key
+    for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None, bare if bare != key else None):
         if not cand or len(cand) < 4:
             continue
         pos = hay.find(cand)
@@ -992,9 +1002,11 @@ def segment(text: Text) -> Segmentation:
             continue
         # a 令 (or notice) whose contents entry names what it issues: the TOC title is printed
         # below the header, after "现公布《…》" — the document starts at the header
+        # (a title quoted inside the 《》 of another prints its own 《》 as 〈〉)
+        inner = str.maketrans("〈〉", "《》")
         issued = [st for st in starts if h.end < st <= h.end + 12 and starts[st] is not None
-                  and "《" + fold(toc[starts[st]].title_zh) + "》"
-                  in fold(s[lines[h.start].start:lines[st].start])]
+                  and "《" + _toc_key(toc[starts[st]].title_zh) + "》"
+                  in fold(s[lines[h.start].start:lines[st].start]).translate(inner)]
         if issued:
             starts[h.start] = starts.pop(issued[0])
             continue

@@ -7,8 +7,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..model import (Attachment, Clause, Document, Issue, IssueInfo, ListItem, SCHEMA_VERSION, SourceInfo,
-                     SourceMap, Target, Text, TocEntry, UnitRef, Warning)
+from ..model import (Amendment, Attachment, Clause, Document, Issue, IssueInfo, ListItem, Location,
+                     Promulgation, SCHEMA_VERSION, SourceInfo, SourceMap, Target, Text, TocEntry, UnitRef,
+                     Warning)
 from . import fields as _fields
 
 
@@ -86,7 +87,8 @@ def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
 
 _CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, "Attachment": Attachment,
             "Document": Document, "Clause": Clause, "ListItem": ListItem, "UnitRef": UnitRef,
-            "Target": Target, "Warning": Warning}
+            "Target": Target, "Warning": Warning, "Promulgation": Promulgation, "Location": Location,
+            "Amendment": Amendment}
 
 
 def _to_decimal(v: Any) -> Decimal:
@@ -121,7 +123,7 @@ def _value(ftype: str, v: Any) -> Any:
 
 def _object(name: str, d: dict) -> Any:
     if name == "DocNumberParts":
-        return {k: d[k] for k in ("prefix", "year", "serial") if k in d}
+        return {k: d[k] for k in ("prefix", "year", "serial", "issuer", "kind") if k in d}
     cls = _CLASSES[name]
     own = {f.name for f in dataclasses.fields(cls)}  # an optional output-only field (source.text) is not
     kwargs = {f.name: _value(f.type, d[f.name]) for f in _fields.fields_of(name)
