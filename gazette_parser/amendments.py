@@ -15,6 +15,9 @@ one is an ``Amendment``:
 - ``old_text`` / ``new_text`` exactly as quoted, with their spans. A new text that runs over several
   paragraphs (each opened by “) ends at the first ” that closes a line.
 
+An amending item is an instruction, so its clause has no heading (the clause builder would take
+its first sentence, "将第五条修改为：“…。”", as one).
+
 ``link_targets`` then points each amendment at the document of the issue that re-publishes the act
 (same title), so a reader can go from "删去第六条第二款" to the text as amended.
 """
@@ -28,7 +31,7 @@ from typing import Optional
 import regex
 
 from .clauses import ordinal
-from .model import Amendment, Clause, Document, Location, Span, Text
+from .model import Amendment, Clause, Document, Location, Span, Text, map_clauses
 from .resources import load_grammar
 from .segment import fold, squeeze
 
@@ -172,6 +175,8 @@ def _item(g: _Grammar, text: Text, c: Clause, act: Optional[str]) -> list[Amendm
                 new = m.groupdict().get("new")
                 new_span = m.span("new") if new is not None else None
                 span = m.span()
+                if s[span[1] - 1] in "。；;，,":  # the instruction, not the punctuation after it
+                    span = (span[0], span[1] - 1)
             locs: list[Location] = []
             for key in ("loc", "loc2"):
                 if m.groupdict().get(key):
@@ -232,7 +237,14 @@ def attach_amendments(text: Text, doc: Document) -> Document:
             visit(c.children, here or act)
 
     visit(doc.clauses, default)
-    return replace(doc, amendments=found) if found else doc
+    if not found:
+        return doc
+    # an amending item is an instruction, not a heading and its text: the clause builder's
+    # first-sentence heading ("将第五条修改为：“…。”") is dropped
+    starts = {a.span[0] for a in found}
+    clauses = map_clauses(doc.clauses, lambda c: replace(c, heading=None)
+                          if c.heading and any(c.span[0] <= x < c.span[1] for x in starts) else c)
+    return replace(doc, amendments=found, clauses=clauses)
 
 
 def link_targets(docs: list[Document]) -> list[Document]:
