@@ -76,7 +76,8 @@ def order_parts(number: Optional[str], parts: Optional[dict] = None) -> Optional
     issuer = g["abbreviations"].get(prefix) or m.group("issuer")
     issuer = g["aliases"].get(issuer, issuer)
     out = dict(parts) if parts else {"prefix": prefix, "year": None, "serial": int(m.group("serial"))}
-    out.setdefault("year", int(m.group("year")) if m.group("year") else None)
+    if out.get("year") is None and m.group("year"):
+        out["year"] = int(m.group("year"))
     out["issuer"] = issuer
     out["kind"] = m.group("kind")
     return out
