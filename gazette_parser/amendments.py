@@ -221,9 +221,9 @@ def attach_amendments(text: Text, doc: Document) -> Document:
     g = grammar()
     s = text.text
     default = _title_act(doc)
-    if default is None:
+    if default is None:  # the preamble: 国务院决定对《X》作如下修改：
         for lo, hi in doc.body_spans[:2]:
-            m = regex.search(g.group_act[-1].pattern, s[lo:hi])
+            m = next((m for p in g.group_act if (m := p.search(s, lo, hi)) and "《" in m.group(0)), None)
             if m:
                 default = m.group("act")
                 break

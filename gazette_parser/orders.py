@@ -32,7 +32,8 @@ import regex
 from . import document
 from .model import Document, DocumentText, Promulgation, Segmentation, Text
 from .resources import load_grammar
-from .segment import GRAMMAR, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of, parse_date, squeeze
+from .segment import (GRAMMAR, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of,
+                      parse_date, squeeze)
 
 # warnings a re-published text gets only because it is printed without a 令 head of its own
 _INHERITED = {"doc-no-issuer", "doc-no-date", "doc-issuer-from-title", "doc-issuer-from-header"}

@@ -117,12 +117,18 @@ def test_documents_that_amend_nothing_have_no_amendments(cq_issue):
     assert all(d.amendments == [] for d in cq_issue.documents)
 
 
-def test_json_and_xml_carry_the_amendments_and_validate(ops):
-    back = gjson.loads(gjson.dumps(ops))
-    assert back.documents[0].amendments == ops.documents[0].amendments
-    xml_text = gxml.dumps(ops)
-    assert gxml.loads(xml_text).documents[0].amendments == ops.documents[0].amendments
-    assert validate(gjson.dumps(ops).encode(), kind="json")[0]
+@pytest.mark.parametrize("name", ["amendment_ops.txt", "cq_zhengfuling_361.html"])
+def test_json_and_xml_carry_amendments_and_promulgation_and_validate(name):
+    issue = gazette_parser.parse(DATA / name)
+    fields = ("amendments", "promulgation", "promulgated_type", "promulgated_by", "doc_number_parts")
+
+    def of(i):
+        return [[getattr(d, f) for f in fields] for d in i.documents]
+
+    assert of(gjson.loads(gjson.dumps(issue))) == of(issue)
+    xml_text = gxml.dumps(issue)
+    assert of(gxml.loads(xml_text)) == of(issue)
+    assert validate(gjson.dumps(issue).encode(), kind="json")[0]
     assert validate(xml_text.encode(), kind="xml")[0]
 
 
@@ -154,3 +160,18 @@ def test_akn_has_mod_quoted_text_and_active_modifications(name):
     for a in amendments:
         if a.old_text is not None:
             assert a.old_text in quoted
+
+
+def test_the_act_is_named_by_the_item_or_by_its_group_heading():
+    text = ("重庆市人民政府关于修改部分规章的决定\n"
+            "市政府决定对下列规章作如下修改：\n"
+            "一、对《重庆市甲管理办法》作如下修改：\n"
+            "（一）删去第三条。\n"
+            "（二）将第五条中的“市政府”修改为“市人民政府”。\n"
+            "二、将《重庆市乙实施细则》第七条第二款中的“三十日”修改为“十五日”。\n"
+            "重庆市人民政府\n2023年3月1日\n")
+    (d,) = gazette_parser.parse(text).documents
+    got = [(a.label, a.act, a.operation, a.location.text, a.old_text, a.new_text) for a in d.amendments]
+    assert got == [("（一）", "重庆市甲管理办法", "删去", "第三条", None, None),
+                   ("（二）", "重庆市甲管理办法", "修改", "第五条", "市政府", "市人民政府"),
+                   ("二、", "重庆市乙实施细则", "修改", "第七条第二款", "三十日", "十五日")]
