@@ -10,7 +10,7 @@ one is an ``Amendment``:
 - ``location``: the place, parsed into 编/章/节/条(之X)/款/项/目 (第二条第一款第三项 → article 2,
   paragraph 1, item 3); a second change in one item with no place of its own (…修改为“B”，“C”修改为
   “D”) is at the same place;
-- ``operation`` 修改 / 删去 / 增加 / 调整顺序 and ``element`` (text, heading, article, paragraph …);
+- ``operation`` 修改 / 删去 / 增加 / 调整顺序 (/ 废止 a whole act) and ``element`` (text, heading, article, paragraph …);
   ``position`` the new place (作为第八条; 作为第二款 under 第十一条 → article 11, paragraph 2);
 - ``old_text`` / ``new_text`` exactly as quoted, with their spans. A new text that runs over several
   paragraphs (each opened by “) ends at the first ” that closes a line.
@@ -68,9 +68,10 @@ def _compile(key: int) -> _Grammar:
     loc = raw["location"]["pattern"].replace("{n}", n)
     plain = "(?=第)" + regex.sub(r"\(\?P<\w+>", "(?:", loc)
     q = r"[^“”\n]*"
+    act = r"(?:《[^《》]{2,80}》)?"
     ops = []
     for o in raw["operation"]:
-        pat = o["pattern"].replace("{loc}", plain).replace("{q}", q).replace("{n}", n)
+        pat = o["pattern"].replace("{loc}", plain).replace("{q}", q).replace("{n}", n).replace("{act}", act)
         ops.append(_Op(o["name"], o["op"], o["element"], regex.compile(pat), o.get("new") == "tail"))
     d = raw["document"]
     return _Grammar(title=regex.compile(d["title"]), title_act=tuple(regex.compile(p) for p in d["title_act"]),
@@ -195,7 +196,10 @@ def _item(g: _Grammar, text: Text, c: Clause, act: Optional[str]) -> list[Amendm
             pos = None
             if m.groupdict().get("pos"):
                 pos = parse_location(m.group("pos"), m.start("pos"))
-            this_act = m_act.group("act") if m_act and m_act.start() < m.end() else act
+            if m.groupdict().get("act"):
+                this_act = m.group("act")
+            else:
+                this_act = m_act.group("act") if m_act and m_act.start() < m.end() else act
             for loc in locs or [None]:
                 element = op.element
                 if element == "loc":

@@ -175,3 +175,25 @@ def test_the_act_is_named_by_the_item_or_by_its_group_heading():
     assert got == [("（一）", "重庆市甲管理办法", "删去", "第三条", None, None),
                    ("（二）", "重庆市甲管理办法", "修改", "第五条", "市政府", "市人民政府"),
                    ("二、", "重庆市乙实施细则", "修改", "第七条第二款", "三十日", "十五日")]
+
+
+def test_items_naming_their_act_insertions_of_text_and_repeals():
+    text = ("重庆市人民政府关于修改和废止部分规章的决定\n"
+            "市政府决定对下列规章予以修改和废止：\n"
+            "一、在《重庆市甲管理办法》第三条中的“规划”后增加“、建设”。\n"
+            "二、将《重庆市甲管理办法》第五条修改为两款，作为第五条第一款、第二款：“第一款。\n“第二款。”\n"
+            "三、《重庆市甲管理办法》第二十八条后增加一条，作为第二十八条之一：“第二十八条之一　新条。”\n"
+            "四、废止《重庆市乙管理办法》（2005年3月1日重庆市人民政府令第180号公布）。\n"
+            "五、删去《重庆市甲管理办法》第九条。\n"
+            "六、将《重庆市甲管理办法》第十条调整为第九条。\n"
+            "重庆市人民政府\n2023年3月1日\n")
+    (d,) = gazette_parser.parse(text).documents
+    got = [(a.act, a.operation, a.element, a.location and a.location.text, a.position and a.position.text,
+            _text(a.new_text)) for a in d.amendments]
+    jia = "重庆市甲管理办法"
+    assert got == [(jia, "增加", "text", "第三条", None, "、建设"),
+                   (jia, "修改", "article", "第五条", None, "第一款。\n“第二款。"),
+                   (jia, "增加", "article", "第二十八条", "第二十八条之一", "第二十八条之一新条。"),
+                   ("重庆市乙管理办法", "废止", "act", None, None, None),
+                   (jia, "删去", "article", "第九条", None, None),
+                   (jia, "调整顺序", "article", "第十条", "第九条", None)]

@@ -113,9 +113,9 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("subitem", "integer", "目 1.", nullable=True),
     ]),
     "Amendment": ("One change a 修改决定 or 修正案 makes to an act.", [
-        Field("operation", S, "What the item does: 修改 (replace), 删去 (delete), 增加 (add), 调整顺序 (renumber).",
-              enum=("修改", "删去", "增加", "调整顺序")),
-        Field("element", S, "What changes: text (a quoted phrase), heading, or a whole part/chapter/section/"
+        Field("operation", S, "What the item does: 修改 (replace), 删去 (delete), 增加 (add), 调整顺序 (renumber), "
+              "废止 (repeal a whole act).", enum=("修改", "删去", "增加", "调整顺序", "废止")),
+        Field("element", S, "What changes: text (a quoted phrase), heading, act, or a whole part/chapter/section/"
               "article/paragraph/item/subitem.", nullable=True),
         Field("span", "span", "The amending item as printed. " + SPAN_DOC),
         Field("act", S, "Title of the amended act as cited, without 《》.", nullable=True, xml="elem"),
