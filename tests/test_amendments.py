@@ -192,7 +192,7 @@ def test_items_naming_their_act_insertions_of_text_and_repeals():
             _text(a.new_text)) for a in d.amendments]
     jia = "重庆市甲管理办法"
     assert got == [(jia, "增加", "text", "第三条", None, "、建设"),
-                   (jia, "修改", "article", "第五条", None, "第一款。\n“第二款。"),
+                   (jia, "修改", "article", "第五条", None, _text("第一款。\n“第二款。")),
                    (jia, "增加", "article", "第二十八条", "第二十八条之一", "第二十八条之一新条。"),
                    ("重庆市乙管理办法", "废止", "act", None, None, None),
                    (jia, "删去", "article", "第九条", None, None),
