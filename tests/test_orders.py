@@ -103,13 +103,24 @@ def test_order_with_amendment_decision_and_republished_acts_matches_the_annotati
     assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
 
 
-def test_contents_entries_map_onto_the_order_and_the_republished_acts():
-    issue = gazette_parser.parse(DATA / "cq_gazette_2023_5_ling361.txt")
+@pytest.mark.parametrize("entry", [
+    None,  # as printed in the fixture: the decision's title, then （重庆市人民政府令第361号）
+    "重庆市人民政府令（第361号）",  # the 令's header and number only
+])
+def test_contents_entries_map_onto_the_order_and_the_republished_acts(entry):
+    raw = (DATA / "cq_gazette_2023_5_ling361.txt").read_text(encoding="utf-8")
+    first = raw.split("\n【市政府令】\n\n", 1)[1].split("……", 1)[0]
+    if entry is not None:
+        raw = raw.replace(first + "……", entry + "……", 1)
+    issue = gazette_parser.parse(raw)
     codes = {w.code for w in issue.warnings}
     assert not codes & {"toc-unmatched", "doc-not-in-toc"}
+    assert len(issue.toc) == len(issue.documents) == 4
     titles = [d.title for d in issue.documents]
-    # every entry is a document, the 令's entry printed with its number after the decision's title
-    assert [t.title_zh.split("（重庆市人民政府令")[0] for t in issue.toc] == titles
+    # every other entry is its document's title
+    assert [t.title_zh for t in issue.toc[1:]] == titles[1:]
+    assert issue.documents[0].doc_type == "令"
+    assert [d.category_zh for d in issue.documents] == [t.category_zh for t in issue.toc]
 
 
 def test_no_body_holds_two_texts_clauses(cq361):
