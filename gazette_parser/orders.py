@@ -197,6 +197,10 @@ def _printed_without_order(text: Text, doc: Document, parts: dict) -> Document:
                    date=parse_date(before) or doc.date)
 
 
+# a group heading of a decision naming the act its items amend: 一、重庆市城市道路桥梁管理办法
+_GROUP_HEAD = regex.compile(r"^\s*[一二三四五六七八九十]+、\s*(?P<title>\p{Han}[^。；：:，,“”]{2,60})$")
+
+
 def _republished(text: Text, doc: Document) -> list[tuple[int, str]]:
     """Where each act a 修改决定 re-publishes in full starts: (offset of its title line, title)."""
     s = text.text
@@ -204,11 +208,18 @@ def _republished(text: Text, doc: Document) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _g()["republished"].finditer(s, doc.span[0], doc.span[1]):
         lo = next((i for i, ln in enumerate(lines) if ln.start >= m.end()), len(lines))
-        for t in regex.findall(r"《([^《》]{2,80})》", m.group("titles")):
+        titles = regex.findall(r"《([^《》]{2,80})》", m.group("titles"))
+        if m.group("more") or not titles:
+            # the acts are not all named here: those the decision cites or heads a group with
+            before = s[doc.span[0]:m.start()]
+            cited = regex.findall(r"《([^《》]{2,80})》", before.translate(str.maketrans("〈〉", "《》")))
+            heads = [squeeze(h.group("title")) for ln in lines if ln.start < m.start()
+                     and (h := _GROUP_HEAD.match(ln.text)) and doc_type_of(h.group("title"))]
+            titles = titles + [t for t in cited + heads if t not in titles]
+        for t in titles:
             found = _heading(lines, lo, _key(t))
             if found is not None and all(o[0] != lines[found[0]].start for o in out):
                 out.append((lines[found[0]].start, squeeze(t)))
-                lo = found[1] + 1
     return sorted(out)
 
 

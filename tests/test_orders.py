@@ -147,3 +147,17 @@ def test_pdf_and_web_copies_of_an_order_meet_in_the_index(tmp_path):
     for asked in ("渝府令〔2023〕361号", "重庆市人民政府令第361号"):
         got = {r["doc_number"] for r in run_query(db, Query(doc_number=asked))}
         assert got == {"渝府令〔2023〕361号", "重庆市人民政府令第361号"}, asked
+
+
+@pytest.mark.parametrize("sentence", [
+    "上述规章根据本决定作相应修改和调整后，重新公布。",
+    "《重庆市城市道路桥梁管理办法》等2件规章根据本决定作相应修改和调整后，重新公布。",
+])
+def test_republished_acts_are_found_when_the_sentence_does_not_name_them_all(sentence):
+    raw = (DATA / "cq_zhengfuling_361.txt").read_text(encoding="utf-8")
+    named = "《重庆市城市道路桥梁管理办法》《重庆市公共租赁住房管理实施细则》根据本决定作相应修改和调整后，重新公布。"
+    assert named in raw
+    issue = gazette_parser.parse(raw.replace(named, sentence))
+    assert [(d.title, d.promulgated_by) for d in issue.documents[1:]] == [
+        ("重庆市城市道路桥梁管理办法", "重庆市人民政府令第361号"),
+        ("重庆市公共租赁住房管理实施细则", "重庆市人民政府令第361号")]
