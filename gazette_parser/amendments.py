@@ -68,7 +68,7 @@ def _compile(key: int) -> _Grammar:
     loc = raw["location"]["pattern"].replace("{n}", n)
     plain = "(?=第)" + regex.sub(r"\(\?P<\w+>", "(?:", loc)
     q = r"[^“”\n]*"
-    act = r"(?:《[^《》]{2,80}》)?"
+    act = r"(?:《[^《》]{2,80}》|" + raw["location"].get("bare_act", "(?!)") + ")?"
     ops = []
     for o in raw["operation"]:
         pat = o["pattern"].replace("{loc}", plain).replace("{q}", q).replace("{n}", n).replace("{act}", act)

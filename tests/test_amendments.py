@@ -197,3 +197,16 @@ def test_items_naming_their_act_insertions_of_text_and_repeals():
                    ("重庆市乙管理办法", "废止", "act", None, None, None),
                    (jia, "删去", "article", "第九条", None, None),
                    (jia, "调整顺序", "article", "第十条", "第九条", None)]
+
+
+def test_a_xiuzhengan_names_its_act_by_title_and_cites_it_bare():
+    """刑法修正案（十一）, four items (excerpt): 将刑法第X条… with the act named without 《》."""
+    (d,) = gazette_parser.parse(DATA / "amendment_xiuzhengan_excerpt.txt").documents
+    got = [(a.label, a.act, a.operation, a.element, _loc(a.location), a.position and _loc(a.position),
+            a.old_text) for a in d.amendments]
+    law = "中华人民共和国刑法"
+    assert got == [("一、", law, "修改", "paragraph", {"article": 134, "paragraph": 2}, None, None),
+                   ("二、", law, "增加", "article", {"article": 134}, {"article": 134, "suffix": 1}, None),
+                   ("三、", law, "删去", "paragraph", {"article": 141, "paragraph": 2}, None, None),
+                   ("四、", law, "修改", "text", {"article": 160, "paragraph": 1}, None, "五年以下有期徒刑")]
+    assert d.amendments[3].new_text == "五年以下有期徒刑或者拘役"
