@@ -32,7 +32,7 @@ import regex
 from . import document
 from .model import Document, DocumentText, Promulgation, Segmentation, Text
 from .resources import load_grammar
-from .segment import (GRAMMAR, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of,
+from .segment import (GRAMMAR, _serial, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of,
                       parse_date, squeeze)
 
 # warnings a re-published text gets only because it is printed without a 令 head of its own
@@ -76,7 +76,7 @@ def order_parts(number: Optional[str], parts: Optional[dict] = None) -> Optional
     prefix = m.group("issuer") + m.group("kind")
     issuer = g["abbreviations"].get(prefix) or m.group("issuer")
     issuer = g["aliases"].get(issuer, issuer)
-    out = dict(parts) if parts else {"prefix": prefix, "year": None, "serial": int(m.group("serial"))}
+    out = dict(parts) if parts else {"prefix": prefix, "year": None, "serial": _serial(m.group("serial"))}
     if out.get("year") is None and m.group("year"):
         out["year"] = int(m.group("year"))
     out["issuer"] = issuer
@@ -112,7 +112,7 @@ def _promulgation(text: Text, lo: int, hi: int) -> Optional[Promulgation]:
         ef = g["effective"].search(sentence)
         eff_date = parse_date(ef.group("when")) if ef else None
         return Promulgation(text=sentence, span=(a, a + len(sentence)),
-                            adopted=parse_date(ad.group("date")) if ad and ad.group("date") else None,
+                            adopted=parse_date(ad.group("date") or ad.group("date2") or "") if ad else None,
                             meeting=squeeze(ad.group("meeting")) if ad else None,
                             effective=eff_date,
                             effective_text=squeeze(ef.group("text")) if ef else None)

@@ -252,7 +252,7 @@ def parse_doc_number(s: str) -> Optional[dict]:
     m = g.order_one_line.match(s)
     if m:
         return {"prefix": squeeze(m.group("issuer")) + m.group("kind"), "year": None,
-                "serial": int(m.group("serial"))}
+                "serial": _serial(m.group("serial"))}
     return None
 
 
@@ -349,18 +349,25 @@ def is_strong_title(title: str) -> bool:
     return doc_type_of(t) is not None or "关于" in t
 
 
+def _serial(printed: str) -> int:
+    """A 令 number as printed: 707, or in Chinese numerals (主席令第六十六号 → 66)."""
+    from .numerals import parse_number
+
+    return int(printed) if printed.isdecimal() else int(parse_number(printed))
+
+
 def _numbered_header(lines: list[Ln], i: int) -> Optional[tuple[int, int, str, str, int]]:
     """A numbered header (…令 + 第N号) at line i: (first line, last line, issuer, kind, serial)."""
     g = grammar()
     t = lines[i].stripped
     m = g.order_one_line.match(t)
     if m:
-        return i, i, squeeze(m.group("issuer")), m.group("kind"), int(m.group("serial"))
+        return i, i, squeeze(m.group("issuer")), m.group("kind"), _serial(m.group("serial"))
     m = g.order_header.match(t)
     if m and i + 1 < len(lines):
         n = g.order_number.match(lines[i + 1].stripped)
         if n:
-            return i, i + 1, squeeze(m.group("issuer")), m.group("kind"), int(n.group("serial"))
+            return i, i + 1, squeeze(m.group("issuer")), m.group("kind"), _serial(n.group("serial"))
     return None
 
 

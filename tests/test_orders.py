@@ -161,3 +161,17 @@ def test_republished_acts_are_found_when_the_sentence_does_not_name_them_all(sen
     assert [(d.title, d.promulgated_by) for d in issue.documents[1:]] == [
         ("重庆市城市道路桥梁管理办法", "重庆市人民政府令第361号"),
         ("重庆市公共租赁住房管理实施细则", "重庆市人民政府令第361号")]
+
+
+def test_presidential_order_with_chinese_numeral_and_the_xiuzhengan_it_promulgates():
+    """主席令第六十六号 (excerpt): the number in Chinese numerals, 已由…会议于…通过, the signer 中华人民共和国主席."""
+    (d,) = gazette_parser.parse(DATA / "zhuxiling_66_xiuzhengan_excerpt.txt").documents
+    assert (d.title, d.doc_type, d.promulgated_type) == ("中华人民共和国刑法修正案（十一）", "令", "修正案")
+    assert d.doc_number == "中华人民共和国主席令第六十六号"
+    assert (d.doc_number_parts["issuer"], d.doc_number_parts["serial"]) == ("中华人民共和国主席", 66)
+    assert number_key(order_parts("中华人民共和国主席令第66号")) == number_key(d.doc_number_parts)
+    assert (d.issuers, d.date, d.promulgation.adopted, d.promulgation.effective) == (
+        ["中华人民共和国主席"], "2020-12-26", "2020-12-26", "2021-03-01")
+    assert d.promulgation.meeting == "中华人民共和国第十三届全国人民代表大会常务委员会第二十四次会议"
+    assert [(a.operation, a.act) for a in d.amendments] == [("修改", "中华人民共和国刑法"),
+                                                           ("删去", "中华人民共和国刑法")]
