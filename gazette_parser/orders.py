@@ -201,13 +201,12 @@ def _printed_without_order(text: Text, doc: Document, parts: dict) -> Document:
 _GROUP_HEAD = regex.compile(r"^\s*[一二三四五六七八九十]+、\s*(?P<title>\p{Han}[^。；：:，,“”]{2,60})$")
 
 
-def _republished(text: Text, doc: Document) -> list[tuple[int, str]]:
-    """Where each act a 修改决定 re-publishes in full starts: (offset of its title line, title)."""
+def _republished_titles(text: Text, doc: Document) -> list[tuple[int, list[str]]]:
+    """Each re-publishing sentence of a 修改决定 in ``doc``: (where it ends, the acts it names)."""
     s = text.text
     lines = lines_of(s, *doc.span)
-    out: list[tuple[int, str]] = []
+    out = []
     for m in _g()["republished"].finditer(s, doc.span[0], doc.span[1]):
-        lo = next((i for i, ln in enumerate(lines) if ln.start >= m.end()), len(lines))
         titles = regex.findall(r"《([^《》]{2,80})》", m.group("titles"))
         if m.group("more") or not titles:
             # the acts are not all named here: those the decision cites or heads a group with
@@ -216,6 +215,17 @@ def _republished(text: Text, doc: Document) -> list[tuple[int, str]]:
             heads = [squeeze(h.group("title")) for ln in lines if ln.start < m.start()
                      and (h := _GROUP_HEAD.match(ln.text)) and doc_type_of(h.group("title"))]
             titles = titles + [t for t in cited + heads if t not in titles]
+        out.append((m.end(), titles))
+    return out
+
+
+def _republished(text: Text, doc: Document) -> list[tuple[int, str]]:
+    """Where each act a 修改决定 re-publishes in full starts: (offset of its title line, title)."""
+    s = text.text
+    lines = lines_of(s, *doc.span)
+    out: list[tuple[int, str]] = []
+    for end, titles in _republished_titles(text, doc):
+        lo = next((i for i, ln in enumerate(lines) if ln.start >= end), len(lines))
         for t in titles:
             found = _heading(lines, lo, _key(t))
             if found is not None and all(o[0] != lines[found[0]].start for o in out):
@@ -247,4 +257,26 @@ def split_order(text: Text, doc_text: DocumentText, doc: Document, seg: Segmenta
             sub, doc_number=None, doc_number_parts=None, promulgated_by=head.doc_number,
             issuers=list(head.issuers), date=head.date,
             warnings=[w for w in sub.warnings if w.code not in _INHERITED]))
+    return out
+
+
+def adopt_republished(text: Text, docs: list[Document]) -> list[Document]:
+    """Acts a 令's 修改决定 re-publishes that the contents already made documents of their own (so
+    ``split_order`` found them outside the 令): each following document titled as one of them is
+    ``promulgated_by`` the 令, on its date, by its issuers, and has no number of its own — also when
+    its 题注 cites the decision by title rather than by the 令's number."""
+    out = list(docs)
+    for i, order in enumerate(docs):
+        if order.doc_type != "令" or not order.doc_number:
+            continue
+        names = {_key(t) for _end, titles in _republished_titles(text, order) for t in titles}
+        j = i + 1
+        while j < len(out) and names and out[j].doc_type != "令":
+            d = out[j]
+            if _key(d.title) in names and d.promulgated_by != order.doc_number:
+                out[j] = replace(d, doc_number=None, doc_number_parts=None, promulgated_by=order.doc_number,
+                                 date=order.date, issuers=list(order.issuers))
+            elif _key(d.title) not in names:
+                break
+            j += 1
     return out

@@ -64,7 +64,7 @@ def parse(
             doc = targets.attach_targets(text, doc)
             doc = amendments.attach_amendments(text, doc)
             docs.append(doc)
-    docs = amendments.link_targets(docs)
+    docs = amendments.link_targets(orders.adopt_republished(text, docs))
     warnings = list(src.warnings) + list(text.warnings) + list(seg.warnings)
     for doc in docs:
         warnings.extend(doc.warnings)

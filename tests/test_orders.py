@@ -175,3 +175,18 @@ def test_presidential_order_with_chinese_numeral_and_the_xiuzhengan_it_promulgat
     assert d.promulgation.meeting == "中华人民共和国第十三届全国人民代表大会常务委员会第二十四次会议"
     assert [(a.operation, a.act) for a in d.amendments] == [("修改", "中华人民共和国刑法"),
                                                            ("删去", "中华人民共和国刑法")]
+
+
+def test_acts_the_contents_split_off_are_promulgated_by_the_order_whose_decision_republishes_them():
+    """With a contents page the re-published acts are documents before the 令 is split; their 题注 may
+    cite the decision by title instead of by the 令's number."""
+    raw = (DATA / "cq_gazette_2023_5_ling361.txt").read_text(encoding="utf-8")
+    by_number = "根据2023年2月10日重庆市人民政府令第361号修正"
+    assert raw.count(by_number) == 2
+    by_title = ("根据2023年2月10日《重庆市人民政府关于修改〈重庆市城市道路桥梁管理办法〉和〈重庆市公共租赁住房"
+                "管理实施细则〉的决定》修正")
+    issue = gazette_parser.parse(raw.replace(by_number, by_title))
+    got = [(d.title, d.doc_number, d.promulgated_by, d.date) for d in issue.documents[1:3]]
+    assert got == [("重庆市城市道路桥梁管理办法", None, "重庆市人民政府令第361号", "2023-02-10"),
+                   ("重庆市公共租赁住房管理实施细则", None, "重庆市人民政府令第361号", "2023-02-10")]
+    assert issue.documents[3].promulgated_by is None  # the notice after them is not
