@@ -783,3 +783,50 @@ def outline(issue: Issue) -> str:
             if w.code.startswith("clause-"):
                 out.append(f"  ! {w.code} p.{w.page}: {w.message}")
     return "\n".join(out) + ("\n" if out else "")
+
+
+# ----------------------------------------------------------------------------------------------
+# the path invariant
+
+
+def distinct_paths(text: Text, document: Document) -> Document:
+    """The document with no two clauses of one body sharing a path.
+
+    Paths are printed ordinals, so only an input that repeats a number (二、 … 二、) can give two
+    clauses one path. The second keeps its label but moves to the smallest ordinal above its
+    predecessor that no sibling prints (一 二 二 三 → paths 1 2 4 3, so 三、 keeps the path
+    citations use); its children move with it, and a ``clause-path-moved`` warning says so.
+    """
+    warnings: list[Warning] = []
+
+    def move(c: Clause, depth: int, n: int) -> Clause:
+        kids = [move(k, depth, n) for k in c.children]
+        path = list(c.path)
+        if len(path) > depth:
+            path[depth] = n
+        return replace(c, path=path, children=kids)
+
+    def fix(siblings: list[Clause]) -> list[Clause]:
+        out: list[Clause] = []
+        seen: set[tuple[int, int]] = set()
+        printed = {(c.body, c.path[-1]) for c in siblings if c.path}
+        prev: dict[int, int] = {}
+        for c in siblings:
+            if c.path and (c.body, c.path[-1]) in seen:
+                n = prev.get(c.body, c.path[-1]) + 1
+                while (c.body, n) in printed or (c.body, n) in seen:
+                    n += 1
+                warnings.append(Warning(
+                    "clause-path-moved", f"{c.label} repeats number {c.path[-1]}: its path uses {n}",
+                    page=text.page(c.span[0]), span=c.span, page_index=text.page_index(c.span[0])))
+                c = move(c, len(c.path) - 1, n)
+            if c.path:
+                seen.add((c.body, c.path[-1]))
+                prev[c.body] = c.path[-1]
+            out.append(replace(c, children=fix(c.children)))
+        return out
+
+    clauses = fix(document.clauses)
+    if not warnings:
+        return document
+    return replace(document, clauses=clauses, warnings=list(document.warnings) + warnings)

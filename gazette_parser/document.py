@@ -270,7 +270,10 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             title = squeeze(issuer + kind)
         else:
             title = squeeze("".join(lines[i].text for i in title_lines))
-        doc_number = squeeze(issuer + kind) + f"第{serial}号"
+        # the number as printed: 第707号, or 第六十六号 of a 主席令 (serial 66)
+        nm = g.order_number.match(lines[b].stripped) or g.order_one_line.match(lines[b].stripped)
+        printed = squeeze(nm.group("serial")) if nm else str(serial)
+        doc_number = squeeze(issuer + kind) + f"第{printed}号"
         parts = {"prefix": squeeze(issuer + kind), "year": None, "serial": serial}
         doc_type = kind if kind == "令" else (doc_type_of(title) or kind)
     else:

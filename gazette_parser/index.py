@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 PARSE_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
 
 SCHEMA = """
@@ -61,6 +61,10 @@ CREATE TABLE documents (
     doc_prefix  TEXT,                     -- 渝府发
     doc_year    INTEGER,                  -- 2022
     doc_serial  INTEGER,                  -- 31
+    doc_key     TEXT,                     -- normalised number every printed form shares:
+                                          -- 重庆市人民政府|令|361 (重庆市人民政府令第361号 = 渝府令〔2023〕361号)
+    promulgated_by  TEXT,                 -- a text a 令 publishes: the 令's number as printed
+    promulgated_key TEXT,                 -- … and its normalised key
     title       TEXT,
     title_en    TEXT,
     doc_type    TEXT,                     -- 文种: 通知, 意见, 办法 …
@@ -127,6 +131,8 @@ CREATE TABLE unit_aliases (
 );
 CREATE INDEX documents_issue ON documents (issue_id);
 CREATE INDEX documents_number ON documents (doc_number);
+CREATE INDEX documents_key ON documents (doc_key);
+CREATE INDEX documents_promulgated ON documents (promulgated_key);
 CREATE INDEX documents_prefix ON documents (doc_prefix, doc_year);
 CREATE INDEX documents_date ON documents (date);
 CREATE INDEX issuers_name ON issuers (name);
@@ -385,6 +391,20 @@ def _walk(clauses: list, parent=None, labels=""):
         yield from _walk(c.get("children") or [], c, here)
 
 
+def doc_key(number: Optional[str], parts: Optional[dict]) -> Optional[str]:
+    """The normalised key of a document number (see orders.number_key): the parts the output
+    carries, else the parts parsed from the printed number (an output written before the key)."""
+    from .orders import number_key, order_parts
+    from .segment import parse_doc_number
+
+    if not isinstance(number, str) or not number:
+        return number_key(parts) if isinstance(parts, dict) else None
+    if isinstance(parts, dict) and parts.get("kind"):
+        return number_key(parts)
+    return number_key(order_parts(number, parts if isinstance(parts, dict) and parts else None)
+                      or (parts if isinstance(parts, dict) and parts else parse_doc_number(number)))
+
+
 def issue_key(data: dict, loaded_from: str) -> str:
     sha = (data.get("source") or {}).get("sha256")
     return sha if sha else "path:" + os.path.abspath(loaded_from)
@@ -414,12 +434,15 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
         parts = doc.get("doc_number_parts") or {}
         issuers = [i for i in (doc.get("issuers") or []) if isinstance(i, str)]
         issuer = doc.get("issuer") or ("、".join(issuers) if issuers else None)
+        by = _text(doc.get("promulgated_by"))
         doc_id = con.execute(
-            "INSERT INTO documents (issue_id, seq, doc_number, doc_prefix, doc_year, doc_serial, title,"
-            " title_en, doc_type, category_zh, category_en, issuer, date, page_start, page_end)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (issue_id, seq, doc_number, doc_prefix, doc_year, doc_serial, doc_key,"
+            " promulgated_by, promulgated_key, title, title_en, doc_type, category_zh, category_en, issuer,"
+            " date, page_start, page_end)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (issue_id, dseq, doc.get("doc_number"), parts.get("prefix"), _int(parts.get("year")),
-             _int(parts.get("serial")), doc.get("title"), doc.get("title_en"), doc.get("doc_type"),
+             _int(parts.get("serial")), doc_key(doc.get("doc_number"), parts), by,
+             doc_key(by, None) if by else None, doc.get("title"), doc.get("title_en"), doc.get("doc_type"),
              doc.get("category_zh"), doc.get("category_en"), issuer, doc.get("date"),
              _int(doc.get("page_start")), _int(doc.get("page_end")))).lastrowid
         con.executemany("INSERT INTO issuers VALUES (?,?,?)",

@@ -300,6 +300,53 @@ class Attachment:
 
 
 @dataclass
+class Promulgation:
+    """A 令's promulgation text: "《X》已经…常务会议审议通过，现予公布，自…起施行。"."""
+
+    text: str  # the sentence as printed
+    span: Span
+    adopted: Optional[str] = None  # ISO date the meeting adopted the text (审议通过)
+    meeting: Optional[str] = None  # the meeting as printed: 市政府第12次常务会议
+    effective: Optional[str] = None  # ISO date it takes effect, when printed as a date
+    effective_text: Optional[str] = None  # the commencement as printed: 自公布之日起施行
+
+
+@dataclass
+class Location:
+    """A place in an act as a citation names it: 第二条第一款第三项 → article 2, paragraph 1, item 3."""
+
+    text: str  # as printed: 第二条第一款第三项
+    span: Optional[Span] = None
+    part: Optional[int] = None  # 编
+    chapter: Optional[int] = None  # 章
+    section: Optional[int] = None  # 节
+    article: Optional[int] = None  # 条
+    suffix: Optional[int] = None  # 之一 → 1 (with article)
+    paragraph: Optional[int] = None  # 款
+    item: Optional[int] = None  # 项
+    subitem: Optional[int] = None  # 目
+
+
+@dataclass
+class Amendment:
+    """One change a 修改决定 or 修正案 makes to an act."""
+
+    operation: str  # 修改 | 删去 | 增加 | 调整顺序 | 废止 (a whole act)
+    element: Optional[str]  # what changes: text | heading | act | part | chapter | section | article | paragraph | item | subitem
+    span: Span  # the amending item (or sentence) as printed
+    act: Optional[str] = None  # title of the amended act as cited, without 《》
+    label: Optional[str] = None  # the item's label: 一、 （三）
+    location: Optional[Location] = None  # where it applies (for 增加: the place it follows)
+    position: Optional[Location] = None  # the new place: 作为第八条, 调整为第八条
+    old_text: Optional[str] = None  # the text replaced or deleted, exactly as quoted
+    old_span: Optional[Span] = None
+    new_text: Optional[str] = None  # the text put in, exactly as quoted
+    new_span: Optional[Span] = None
+    target: Optional[int] = None  # index into Issue.documents of the amended act re-published in the issue
+    page: Optional[int] = None
+
+
+@dataclass
 class Document:
     title: str
     span: Span  # whole document, title to signature/date
@@ -320,6 +367,13 @@ class Document:
     history: list[HistoryEvent] = field(default_factory=list)  # 题注: adopted, published, amended …
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    # a 令: the sentence that promulgates the text (the 令 and the text it promulgates are one
+    # document, titled by the text); promulgated_type is that text's own 文种 (条例, 决定 …)
+    promulgation: Optional[Promulgation] = None
+    promulgated_type: Optional[str] = None
+    # a text a 令 (re)publishes as a document of its own: the 令's number
+    promulgated_by: Optional[str] = None
+    amendments: list[Amendment] = field(default_factory=list)  # a 修改决定 / 修正案: its changes
 
     @property
     def issuer(self) -> Optional[str]:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
-from . import clauses, clean, document, references, segment, targets, units
+from . import amendments, clauses, clean, document, orders, references, segment, targets, units
 from .errors import ParseError
 from .model import Issue
 from .read import read_source
@@ -83,12 +83,16 @@ def _compose(src, registry) -> Issue:
         raise ParseError("no document found (no title, 文号 or numbered body)", file=info.path)
     docs = []
     for doc_text in seg.documents:
-        doc = document.build_document(text, doc_text, seg)
-        doc = clauses.build_clauses(text, doc)
-        doc = references.attach_refs(text, doc)
-        doc = units.attach_units(text, doc, registry)
-        doc = targets.attach_targets(text, doc)
-        docs.append(doc)
+        built = document.build_document(text, doc_text, seg)
+        for doc in orders.split_order(text, doc_text, built, seg):
+            doc = clauses.build_clauses(text, doc)
+            doc = clauses.distinct_paths(text, doc)
+            doc = references.attach_refs(text, doc)
+            doc = units.attach_units(text, doc, registry)
+            doc = targets.attach_targets(text, doc)
+            doc = amendments.attach_amendments(text, doc)
+            docs.append(doc)
+    docs = amendments.link_targets(orders.adopt_republished(text, docs))
     warnings = list(src_warnings) + list(text.warnings) + list(seg.warnings)
     for doc in docs:
         warnings.extend(doc.warnings)

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
-from .index import IndexFailure, load_unit_registry, norm_unit, open_index
+from .index import IndexFailure, doc_key, load_unit_registry, norm_unit, open_index
 
 # every column a row can have, in display order
 CLAUSE_COLUMNS = (
@@ -181,8 +181,10 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
         v = norm_doc_number(q.doc_number)
         if not v:
             raise QueryError("--doc-number is empty")
-        where.append("(d.doc_number = ? OR d.doc_prefix = ? OR substr(d.doc_number, 1, ?) = ?)")
-        args += [v, v, len(v), v]
+        key = doc_key(v, None)
+        where.append("(d.doc_number = ? OR d.doc_prefix = ? OR substr(d.doc_number, 1, ?) = ?"
+                     " OR d.doc_key = ?)")
+        args += [v, v, len(v), v, key]
 
     if q.issuer is not None:
         v = q.issuer.strip()

@@ -113,6 +113,7 @@ class _Grammar:
         self.toc_page_bare = c(tc["page_bare"])
         self.toc_table_header = c(tc["table_header"])
         self.toc_table_row_page = c(tc["table_row_page"])
+        self.toc_number_suffix = c(tc["number_suffix"]) if tc.get("number_suffix") else None
         self.toc_en_skip = [c(p) for p in tc.get("en_skip", [])]
         self.toc_repairs = [(c(a), b) for a, b in tc.get("repairs", [])]
         co = g["colophon"]
@@ -276,7 +277,7 @@ def parse_doc_number(s: str) -> Optional[dict]:
     m = g.order_one_line.match(s)
     if m:
         return {"prefix": squeeze(m.group("issuer")) + m.group("kind"), "year": None,
-                "serial": int(m.group("serial"))}
+                "serial": _serial(m.group("serial"))}
     return None
 
 
@@ -374,18 +375,25 @@ def is_strong_title(title: str) -> bool:
     return doc_type_of(t) is not None or "关于" in t
 
 
+def _serial(printed: str) -> int:
+    """A 令 number as printed: 707, or in Chinese numerals (主席令第六十六号 → 66)."""
+    from .numerals import parse_number
+
+    return int(printed) if printed.isdecimal() else int(parse_number(printed))
+
+
 def _numbered_header(lines: list[Ln], i: int) -> Optional[tuple[int, int, str, str, int]]:
     """A numbered header (…令 + 第N号) at line i: (first line, last line, issuer, kind, serial)."""
     g = grammar()
     t = lines[i].stripped
     m = g.order_one_line.match(t)
     if m:
-        return i, i, squeeze(m.group("issuer")), m.group("kind"), int(m.group("serial"))
+        return i, i, squeeze(m.group("issuer")), m.group("kind"), _serial(m.group("serial"))
     m = g.order_header.match(t)
     if m and i + 1 < len(lines):
         n = g.order_number.match(lines[i + 1].stripped)
         if n:
-            return i, i + 1, squeeze(m.group("issuer")), m.group("kind"), int(n.group("serial"))
+            return i, i + 1, squeeze(m.group("issuer")), m.group("kind"), _serial(n.group("serial"))
     return None
 
 
@@ -900,6 +908,13 @@ def _english_date(s: str) -> Optional[str]:
 # the stage
 
 
+def _toc_key(title: str) -> str:
+    """A contents title folded, without a trailing （…令第361号） that the heading does not print."""
+    g = grammar()
+    key = fold(title)
+    return g.toc_number_suffix.sub("", key) if g.toc_number_suffix is not None else key
+
+
 def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int,
                 folded: Optional[tuple] = None) -> Optional[int]:
     """Index of the line (in lo..hi) where a document titled ``title`` begins; the title may be
@@ -916,7 +931,9 @@ def _find_title(lines: list[Ln], s: str, title: str, lo: int, hi: int,
     hay, where = folded
     first, last = bisect.bisect_left(where, lines[lo].start), bisect.bisect_left(where, lines[hi - 1].end)
     starts = {ln.start: idx for idx, ln in enumerate(lines[lo:hi], lo)}
-    for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None):
+    g = grammar()
+    bare = g.toc_number_suffix.sub("", key) if g.toc_number_suffix is not None else key
+    for cand in (key, key.split("关于", 1)[1] if "关于" in key[1:] else None, bare if bare != key else None):
         if not cand or len(cand) < 4:
             continue
         pos = hay.find(cand, first, last)
@@ -1048,9 +1065,11 @@ def segment(text: Text) -> Segmentation:
             continue
         # a 令 (or notice) whose contents entry names what it issues: the TOC title is printed
         # below the header, after "现公布《…》" — the document starts at the header
+        # (a title quoted inside the 《》 of another prints its own 《》 as 〈〉)
+        inner = str.maketrans("〈〉", "《》")
         issued = [st for st in starts if h.end < st <= h.end + 12 and starts[st] is not None
-                  and "《" + fold(toc[starts[st]].title_zh) + "》"
-                  in fold(s[lines[h.start].start:lines[st].start])]
+                  and "《" + _toc_key(toc[starts[st]].title_zh) + "》"
+                  in fold(s[lines[h.start].start:lines[st].start]).translate(inner)]
         if issued:
             starts[h.start] = starts.pop(issued[0])
             continue

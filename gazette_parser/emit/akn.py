@@ -32,7 +32,7 @@ from typing import Optional
 
 from lxml import etree
 
-from ..model import Clause, Document, Issue, Target, UnitRef
+from ..model import Amendment, Clause, Document, Issue, Location, Target, UnitRef
 from ..resources import load_grammar
 from . import fields as F
 from .json import _decimal_text, issue_from_dict
@@ -56,7 +56,8 @@ def _grammar() -> dict:
     g = load_grammar("akn.toml")
     labels = [(re.compile(x["pattern"]), x["element"]) for x in g["hierarchy"].get("label", [])]
     return {"doc_types": g.get("doc_types", {}), "pinyin": g.get("pinyin", {}), "labels": labels,
-            "ladder": g["hierarchy"]["ladder"], "ladder_nested": g["hierarchy"]["ladder_nested"]}
+            "ladder": g["hierarchy"]["ladder"], "ladder_nested": g["hierarchy"]["ladder_nested"],
+            "mod_types": g.get("mod_types", {})}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,6 +247,28 @@ def _strip_front(text: str, label: str, heading: Optional[str]) -> str:
     return t.strip()
 
 
+def _mod_key(a: Amendment) -> tuple:
+    return (a.span[0], a.span[1], tuple(a.old_span) if a.old_span else None,
+            tuple(a.new_span) if a.new_span else None)
+
+
+_PORTION = (("part", "part"), ("chapter", "chp"), ("section", "sec"), ("article", "art"),
+            ("paragraph", "para"), ("item", "item"), ("subitem", "subitem"))
+
+
+def _destination(a: Amendment, comp_ids: dict) -> str:
+    """Where an amendment lands: the component of the issue that re-publishes the act, else the act's
+    work IRI with the location as its portion (/akn/cn/act/…/~art_6__para_2)."""
+    loc: Optional[Location] = a.location
+    portion = "__".join(f"{abbr}_{getattr(loc, name)}" + (f"_{loc.suffix}" if name == "article" and loc.suffix
+                                                          else "")
+                        for name, abbr in _PORTION if loc is not None and getattr(loc, name) is not None)
+    if a.target is not None and a.target in comp_ids:
+        return "#" + comp_ids[a.target]
+    work = f"/akn/{COUNTRY}/act/{slug(a.act)}" if a.act else f"/akn/{COUNTRY}/act/unknown"
+    return work + (f"/~{portion}" if portion else "")
+
+
 class _Builder:
     def __init__(self, issue: Issue, source_text: Optional[str]):
         self.issue = issue
@@ -256,6 +279,8 @@ class _Builder:
         self.orgs: dict[str, str] = {}  # canonical name → eId, in order of first appearance
         self.eid_of: dict[tuple, str] = {}  # (body, path) → eId of the clause, within a document
         self.pending_refs: list = []  # (<ref> element, (body, path)) whose href waits for its eId
+        self.mods: dict[tuple, str] = {}  # the current document's amendments: span → <mod> eId
+        self.placed: dict[tuple, dict] = {}  # amendments whose <mod> was written: span → quote eIds
 
     def org(self, name: str) -> str:
         if name not in self.orgs:
@@ -279,6 +304,13 @@ class _Builder:
         for r in clause.refs:
             if r.kind == "external" or r.path is not None:
                 wanted.append((r.span[0], self.printed(r.span, r.text), self._ref_builder(r, clause.body)))
+        # an amending item: its instruction is a <mod> (quotes as <quotedText>), nothing marked inside
+        mods = [(key, eid) for key, eid in self.mods.items() if clause.span[0] <= key[0] < clause.span[1]]
+        for key, eid in mods:
+            a_span = (key[0], key[1])
+            wanted = [w for w in wanted if not (a_span[0] <= w[0] < a_span[1])]
+            printed = self.printed(a_span, "").split("\n", 1)[0]
+            wanted.append((a_span[0], printed, self._mod_builder(key, eid)))
         wanted.sort(key=lambda w: w[0])
         # Where the content sits in the cleaned text, when it is a verbatim stretch of it: then a
         # mark goes exactly where its span says; otherwise at the next occurrence of its phrase.
@@ -316,6 +348,58 @@ class _Builder:
             self.pending_refs.append((e, (body, tuple(r.path))))
             return e
         return build
+
+    def _mod_builder(self, key: tuple, eid: str):
+        start, _end, old_span, new_span = key
+
+        def build(p, s):
+            e = _el(p, "mod", eId=eid)
+            quotes = []
+            for role, sp in (("old", old_span), ("new", new_span)):
+                if sp is not None and start <= sp[0] and sp[1] <= start + len(s):
+                    quotes.append((sp[0] - start, sp[1] - start, role))
+            quotes.sort()
+            cursor, last, ids = 0, None, {}
+            for a, b, role in quotes:
+                if a < cursor:
+                    continue
+                chunk = s[cursor:a]
+                if last is None:
+                    e.text = chunk
+                else:
+                    last.tail = chunk
+                ids[role] = self.ids.take(f"{eid}__qstr_{len(ids) + 1}")
+                last = _el(e, "quotedText", s[a:b], eId=ids[role])
+                cursor = b
+            if last is None:
+                e.text = s[cursor:]
+            else:
+                last.tail = s[cursor:]
+            self.placed[key] = ids
+            return e
+        return build
+
+    def analysis(self, meta, doc: Document, comp_ids: dict) -> None:
+        """<analysis><activeModifications>: one textualMod per amendment written as a <mod>."""
+        g = _grammar()
+        mods = []
+        for a in doc.amendments:
+            key = _mod_key(a)
+            if key not in self.placed:
+                continue
+            mods.append((a, self.mods[key], self.placed[key]))
+        if not mods:
+            return
+        box = _el(_el(meta, "analysis", source="#gazette-parser"), "activeModifications")
+        for a, mod_eid, quotes in mods:
+            tm = _el(box, "textualMod", type=g["mod_types"].get(a.operation, "substitution"),
+                     eId=self.ids.take(f"{mod_eid}__txtmod"))
+            _el(tm, "source", href="#" + mod_eid)
+            _el(tm, "destination", href=_destination(a, comp_ids))
+            if "old" in quotes:
+                _el(tm, "old", href="#" + quotes["old"])
+            if "new" in quotes:
+                _el(tm, "new", href="#" + quotes["new"])
 
     def _quantity_builder(self, t: Target):
         def build(p, s):
@@ -400,7 +484,15 @@ class _Builder:
         if doc.addressees:
             _el(preface, "p", "、".join(doc.addressees), **{"class": "addressees"})
 
+        if doc.promulgation is not None:
+            _el(preface, "p", doc.promulgation.text, **{"class": "promulgation"})
+        if doc.promulgated_by:
+            _el(_el(preface, "p", **{"class": "promulgatedBy"}), "docNumber", doc.promulgated_by)
+
         main = _el(d, "mainBody", eId=None)
+        self.mods = {_mod_key(a): self.ids.take(f"{comp_eid}__mod_{n}")
+                     for n, a in enumerate(doc.amendments, 1)}
+        self.placed = {}
         if doc.clauses:
             self.eid_of, self.pending_refs = {}, []
             for i, c in enumerate(doc.clauses, 1):
@@ -416,6 +508,8 @@ class _Builder:
             body_text = re.sub(r"\n\s*\n+", "\n", body_text)
             for line in body_text.split("\n") if body_text else [""]:
                 _el(main, "p", line.strip())
+        self.analysis(meta, doc, self.components)
+        self.mods = {}
         return comp
 
     def gazette(self) -> etree._Element:
@@ -465,6 +559,7 @@ class _Builder:
                 _el(_el(preface, "p", **{"class": "date"}), "docDate", _zh_date(info.publish_date),
                     date=info.publish_date)
         body = etree.Element(_A + "collectionBody")
+        self.components = {k: f"cmp_{k + 1}" for k in range(len(issue.documents))}
         components = {}
         for k, doc in enumerate(issue.documents, 1):
             comp = self.document(body, doc, k, gslug, info.publish_date)

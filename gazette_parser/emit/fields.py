@@ -85,6 +85,53 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("prefix", S, "Issuer code, e.g. 渝府发, 国令.", optional=True),
         Field("year", "integer", "Year in the 〔〕 brackets.", optional=True),
         Field("serial", "integer", "Serial number (31 in 渝府发〔2022〕31号).", optional=True),
+        Field("issuer", S, "Of a 令 number: the issuer it names, normalised, so that every printed form of "
+              "one 令 shares {issuer, kind, serial}: 重庆市人民政府令第361号 and 渝府令〔2023〕361号 → "
+              "重庆市人民政府; 国令第707号 and 中华人民共和国国务院令第707号 → 国务院.", optional=True),
+        Field("kind", S, "Of a 令 number: 令.", optional=True),
+    ]),
+    "Promulgation": ("A 令's promulgation text: 《X》已经…常务会议审议通过，现予公布，自…起施行。", [
+        Field("text", S, "The sentence as printed.", xml="elem"),
+        Field("span", "span", SPAN_DOC),
+        Field("adopted", "date", "Date of the meeting that adopted the text (审议通过), ISO 8601.", nullable=True),
+        Field("meeting", S, "The meeting as printed, e.g. 市政府第12次常务会议.", nullable=True, xml="elem"),
+        Field("effective", "date", "Date the text takes effect, when printed as a date.", nullable=True),
+        Field("effective_text", S, "The commencement as printed, e.g. 自公布之日起施行.", nullable=True,
+              xml="elem"),
+    ]),
+    "Location": ("A place in an act as a citation names it: 第二条第一款第三项 → article 2, paragraph 1, item 3. "
+                 "Levels the citation does not name are null.", [
+        Field("text", S, "The citation as printed, e.g. 第二条第一款第三项.", xml="elem"),
+        Field("span", "span", SPAN_DOC, nullable=True),
+        Field("part", "integer", "编.", nullable=True),
+        Field("chapter", "integer", "章.", nullable=True),
+        Field("section", "integer", "节.", nullable=True),
+        Field("article", "integer", "条.", nullable=True),
+        Field("suffix", "integer", "之X of an article: 第二十八条之一 → article 28, suffix 1.", nullable=True),
+        Field("paragraph", "integer", "款 (the paragraphs of an article, counted from 1).", nullable=True),
+        Field("item", "integer", "项 （一）.", nullable=True),
+        Field("subitem", "integer", "目 1.", nullable=True),
+    ]),
+    "Amendment": ("One change a 修改决定 or 修正案 makes to an act.", [
+        Field("operation", S, "What the item does: 修改 (replace), 删去 (delete), 增加 (add), 调整顺序 (renumber), "
+              "废止 (repeal a whole act).", enum=("修改", "删去", "增加", "调整顺序", "废止")),
+        Field("element", S, "What changes: text (a quoted phrase), heading, act, or a whole part/chapter/section/"
+              "article/paragraph/item/subitem.", nullable=True),
+        Field("span", "span", "The amending item as printed. " + SPAN_DOC),
+        Field("act", S, "Title of the amended act as cited, without 《》.", nullable=True, xml="elem"),
+        Field("label", S, "Label of the amending item, e.g. 一、 （三）.", nullable=True),
+        Field("location", "obj:Location", "Where the change applies (for 增加: the place it is added after or to).",
+              nullable=True, xml="elem"),
+        Field("position", "obj:Location", "The new place: 作为第八条, 调整为第八条 (completed from location: "
+              "作为第二款 under 第十一条 → article 11, paragraph 2).", nullable=True, xml="elem"),
+        Field("old_text", S, "The text replaced or deleted, exactly as quoted.", nullable=True, xml="elem"),
+        Field("old_span", "span", "The old text. " + SPAN_DOC, nullable=True),
+        Field("new_text", S, "The text put in, exactly as quoted (a quote over several paragraphs keeps their "
+              "breaks and opening “).", nullable=True, xml="elem"),
+        Field("new_span", "span", "The new text. " + SPAN_DOC, nullable=True),
+        Field("target", "integer", "Index into documents of the amended act when the issue re-publishes it.",
+              nullable=True, minimum=0),
+        Field("page", "integer", "Printed page of the item.", nullable=True),
     ]),
     "Attachment": ("An attachment (附件) listed by a document.", [
         Field("title", S, "Attachment title as printed.", xml="elem"),
@@ -131,6 +178,16 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               item="clause"),
         Field("issuer", S, "The issuers joined with 、 (derived from issuers; JSON only).", nullable=True,
               derived=True),
+        Field("promulgation", "obj:Promulgation", "Of a 令: its promulgation text. A 令 and the text it "
+              "promulgates are one document, titled by that text; doc_type is 令.", nullable=True,
+              xml="elem", optional=True),
+        Field("promulgated_type", S, "Of a 令: the 文种 of the text it promulgates (办法, 条例, 决定 …).",
+              nullable=True, optional=True),
+        Field("promulgated_by", S, "Of a text a 令 publishes as a document of its own (an act re-published "
+              "after a 修改决定, or a 规章 printed under its 题注): the 令's number as printed.",
+              nullable=True, optional=True),
+        Field("amendments", "list:obj:Amendment", "Of a 修改决定 or 修正案: every change it makes, in print "
+              "order.", xml="elem", item="amendment", optional=True),
     ]),
     "Clause": ("A numbered clause (一、 （一） 1. 第三条 …) with its own text, notes and children.", [
         Field("label", S, "Marker as printed: 一、 （一） 1. （1） ① 第三条."),
@@ -241,7 +298,9 @@ ROOT_DOC = ("One parsed gazette issue (or a single document, an issue of one) as
 # model dataclass → the object above that describes it (for the drift test)
 MODEL_OBJECTS = {"SourceInfo": "Source", "IssueInfo": "IssueInfo", "TocEntry": "TocEntry",
                  "Attachment": "Attachment", "Document": "Document", "Clause": "Clause",
-                 "HistoryEvent": "HistoryEvent", "Ref": "Ref", "ListItem": "ListItem", "UnitRef": "UnitRef", "Target": "Target", "Warning": "Warning"}
+                 "HistoryEvent": "HistoryEvent", "Ref": "Ref", "ListItem": "ListItem", "UnitRef": "UnitRef",
+                 "Target": "Target", "Warning": "Warning",
+                 "Promulgation": "Promulgation", "Location": "Location", "Amendment": "Amendment"}
 
 
 def fields_of(obj: str) -> list[Field]:

@@ -7,8 +7,9 @@ import json
 from decimal import Decimal, localcontext
 from typing import Any, Iterator, Optional
 
-from ..model import (Attachment, Clause, Document, HistoryEvent, Issue, IssueInfo, ListItem, Ref, SCHEMA_VERSION,
-                     SourceInfo, SourceMap, Target, Text, TocEntry, UnitRef, Warning)
+from ..model import (Amendment, Attachment, Clause, Document, HistoryEvent, Issue, IssueInfo, ListItem, Location,
+                     Promulgation, Ref, SCHEMA_VERSION, SourceInfo, SourceMap, Target, Text, TocEntry, UnitRef,
+                     Warning)
 from . import fields as _fields
 
 
@@ -224,7 +225,8 @@ def dumps(issue: Issue, include_text: bool = False, indent: int = 2) -> str:
 
 _CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, "Attachment": Attachment,
             "Document": Document, "Clause": Clause, "ListItem": ListItem, "UnitRef": UnitRef,
-            "Target": Target, "Warning": Warning, "HistoryEvent": HistoryEvent, "Ref": Ref}
+            "Target": Target, "Warning": Warning, "HistoryEvent": HistoryEvent, "Ref": Ref,
+            "Promulgation": Promulgation, "Location": Location, "Amendment": Amendment}
 
 
 def _to_decimal(v: Any) -> Decimal:
@@ -259,7 +261,7 @@ def _value(ftype: str, v: Any) -> Any:
 
 def _object(name: str, d: dict) -> Any:
     if name == "DocNumberParts":
-        return {k: d[k] for k in ("prefix", "year", "serial") if k in d}
+        return {k: d[k] for k in ("prefix", "year", "serial", "issuer", "kind") if k in d}
     cls = _CLASSES[name]
     own = {f.name for f in dataclasses.fields(cls)}  # an optional output-only field (source.text) is not
     kwargs = {f.name: _value(f.type, d[f.name]) for f in _fields.fields_of(name)
