@@ -65,12 +65,18 @@ class Registry:
     sources: list[str] = field(default_factory=list)  # the files it was read from
     regions: dict[str, str] = field(default_factory=dict)  # canonical → scoped region
     scopes: dict[str, dict] = field(default_factory=dict)  # region → {"names": [...], "doc_number_prefixes": [...]}
+    # the standard department names of every province/city/county (grammars/units_standard.toml):
+    # consulted only for a name this registry does not know
+    fallback: Optional["Registry"] = None
 
     def lookup(self, name: str) -> Optional[str]:
-        return self.aliases.get(_norm(name))
+        hit = self.aliases.get(_norm(name))
+        if hit is None and self.fallback is not None:
+            return self.fallback.lookup(name)
+        return hit
 
     def __contains__(self, name: str) -> bool:
-        return _norm(name) in self.aliases
+        return self.lookup(name) is not None
 
     def __len__(self) -> int:
         return len(self.canonicals)
@@ -88,12 +94,19 @@ class Registry:
                 self.aliases[_norm(spelling)] = canonical
 
     def merged(self, other: "Registry") -> "Registry":
-        """A new registry: this one with ``other``'s entries over it (other wins on clashes)."""
+        """A new registry: this one with ``other``'s entries over it (other wins on clashes).
+
+        Aliases merge; a spelling both name maps to ``other``'s canonical; an entry of ``other``
+        whose canonical this one scopes to a region applies where ``other`` says (everywhere when
+        it names no region), so a --units entry for 市发展改革委 works in a 杭州 document too.
+        """
         out = Registry(dict(self.aliases), list(self.canonicals), list(self.sources), dict(self.regions),
-                       dict(self.scopes))
+                       dict(self.scopes), self.fallback)
         for c in other.canonicals:
             if c not in out.canonicals:
                 out.canonicals.append(c)
+            if c not in other.regions:
+                out.regions.pop(c, None)
         out.aliases.update(other.aliases)
         out.sources.extend(other.sources)
         out.regions.update(other.regions)
@@ -129,6 +142,7 @@ class Registry:
             list(self.sources),
             {c: r for c, r in self.regions.items() if c in keep},
             {},
+            self.fallback,
         )
 
 
@@ -165,7 +179,45 @@ def _registry_from_toml(data: dict, source: str) -> Registry:
         region = entry.get("region")
         scoped = isinstance(region, str) and region in reg.scopes
         reg.add(entry["canonical"], [*aliases, *extra], region if scoped else None)
+    departments = data.get("department", [])
+    if not isinstance(departments, list):
+        raise ReadError("registry: [[department]] tables expected", file=source)
+    for i, entry in enumerate(departments):
+        if not isinstance(entry, dict):
+            raise ReadError(f"registry: department #{i + 1} is not a table", file=source)
+        for canonical, spellings in _expand_department(entry, i, source):
+            reg.add(canonical, spellings)
     return reg
+
+
+def _expand_department(entry: dict, i: int, source: str) -> list[tuple[str, list[str]]]:
+    """One [[department]] pattern → (canonical, spellings) for every level it lists."""
+    def at(key, level, default):
+        v = entry.get(key, default)
+        if isinstance(v, dict):
+            v = v.get(level, default)
+        return v
+
+    out = []
+    levels = entry.get("levels", [])
+    if not isinstance(levels, list) or not all(isinstance(x, str) for x in levels):
+        raise ReadError(f"registry: department #{i + 1}: levels must be strings", file=source)
+    for level in levels:
+        short = at("short", level, None)
+        if not isinstance(short, str) or not short:
+            raise ReadError(f"registry: department #{i + 1} has no short name for {level}", file=source)
+        full = at("full", level, None)
+        aliases = at("aliases", level, [])
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ReadError(f"registry: department {short!r}: aliases must be strings", file=source)
+        names = [short, *([full] if isinstance(full, str) else []), *aliases]
+        spellings = [level + n for n in names]
+        if level == "省" and (short.endswith("厅") or entry.get("bare")):
+            spellings.extend(n for n in names if n.endswith("厅") or entry.get("bare"))
+        out.append((level + short, spellings[1:]))
+    return out
 
 
 def _bundled() -> Registry:
@@ -175,7 +227,9 @@ def _bundled() -> Registry:
 
 @functools.lru_cache(maxsize=None)
 def _bundled_at(path: str) -> Registry:
-    return _registry_from_toml(load_grammar("units.toml"), path)
+    reg = _registry_from_toml(load_grammar("units.toml"), path)
+    reg.fallback = _registry_from_toml(load_grammar("units_standard.toml"), str(grammar_path("units_standard.toml")))
+    return reg
 
 
 def load_registry(path: Union[str, os.PathLike, None] = None) -> Registry:
@@ -224,6 +278,7 @@ class _Grammar:
     before_comma: "regex.Pattern"
     carry: "regex.Pattern"
     carry_responsible: "regex.Pattern"
+    own_label: "regex.Pattern"
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -277,6 +332,7 @@ def _compile_grammar(g: dict) -> _Grammar:
         before_comma=regex.compile(rules["before_comma"]),
         carry=regex.compile(rules["carry"]),
         carry_responsible=regex.compile(rules["carry_responsible"]),
+        own_label=regex.compile(pat["own_label"]),
     )
 
 
@@ -710,7 +766,9 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
     for m in g.keyword_re.finditer(s):
         if any(x <= m.start() < y for x, y in taken):
             continue
-        if not (lo.line_break_before(m.start()) or (m.start() > 0 and s[m.start() - 1] in g.sentence_ends)):
+        # "（四）责任单位：…": a note that is a numbered item of its own starts right after the label
+        if not (lo.line_break_before(m.start()) or (m.start() > 0 and s[m.start() - 1] in g.sentence_ends)
+                or g.own_label.fullmatch(s, 0, m.start())):
             continue
         end = m.end()
         while end < n:
