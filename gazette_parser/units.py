@@ -279,6 +279,13 @@ class _Grammar:
     carry: "regex.Pattern"
     carry_responsible: "regex.Pattern"
     own_label: "regex.Pattern"
+    area_word: "regex.Pattern"
+    level_prefix: "regex.Pattern"
+    own_place: "regex.Pattern"
+    prefix_endings: tuple[str, ...]
+    prefix_max: int
+    abbreviation: "regex.Pattern"
+    prose: tuple
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -333,6 +340,13 @@ def _compile_grammar(g: dict) -> _Grammar:
         carry=regex.compile(rules["carry"]),
         carry_responsible=regex.compile(rules["carry_responsible"]),
         own_label=regex.compile(pat["own_label"]),
+        area_word=regex.compile(g["units"]["area_word"]),
+        level_prefix=regex.compile(g["units"]["level_prefix"]),
+        own_place=regex.compile(g["units"]["own_place"]),
+        prefix_endings=tuple(g["units"]["prefix_endings"]),
+        prefix_max=int(g["units"]["prefix_max"]),
+        abbreviation=regex.compile(g["units"]["abbreviation"]),
+        prose=tuple(regex.compile(x) for x in g["prose"]["patterns"]),
     )
 
 
@@ -402,6 +416,7 @@ class _Item:
     a: int  # loose span of the printed stretch
     b: int
     group: int
+    full: Optional[str] = None  # with a shared prefix distributed: "发展改革委" after "省公安厅、" → 省发展改革委
 
 
 @dataclass
@@ -547,6 +562,9 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
             continue
         items.append(_Item(name=name, a=chars[0][1], b=chars[-1][1] + 1, group=grp))
 
+    items = _collectives(items, lo, g)
+    _distribute_prefixes(items, g, reg)
+
     # shared suffixes: a run of items that do not read as units borrows the next item's suffix
     k = 0
     while k < len(items):
@@ -570,6 +588,43 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
         k = m
     res.items = items
     return res
+
+
+def _collectives(items: list[_Item], lo: _Loose, g: _Grammar) -> list[_Item]:
+    """"各区、县（市）政府" is one collective unit: a bare area word (各区) joins the next item."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if (k + 1 < len(items) and items[k + 1].group == it.group and g.area_word.fullmatch(it.name)
+                and _reads_as_unit(items[k + 1].name, g, Registry())):
+            nxt = items[k + 1]
+            out.append(_Item(name=lo.s[it.a:nxt.b], a=it.a, b=nxt.b, group=it.group))
+            k += 2
+            continue
+        out.append(it)
+        k += 1
+    return out
+
+
+def _distribute_prefixes(items: list[_Item], g: _Grammar, reg: Registry) -> None:
+    """"省公安厅、发展改革委、住房城乡建设厅": the first item's level prefix is shared by the items
+    after it in its group that print none (name stays as printed; ``full`` gets the prefix)."""
+    prefix, group = None, None
+    for it in items:
+        if it.group != group:
+            prefix, group = None, it.group
+        m = g.level_prefix.match(it.name)
+        if m:
+            prefix = m.group("p")
+            continue
+        if prefix is None or g.own_place.match(it.name):
+            prefix = None if g.own_place.match(it.name) else prefix
+            continue
+        full = prefix + it.name
+        if reg.lookup(full) is not None or (
+                reg.lookup(it.name) is None and len(it.name) <= g.prefix_max and it.name.endswith(g.prefix_endings)):
+            it.full = full
 
 
 # ----------------------------------------------------------------------------------------------
@@ -643,6 +698,16 @@ def _all_units(lst: _ListResult, g: _Grammar, reg: Registry) -> bool:
     return bool(lst.items) and all(_reads_as_unit(it.name, g, reg) for it in lst.items)
 
 
+def _bare_list(lst: _ListResult, g: _Grammar, reg: Registry) -> bool:
+    """A bracketed list with no role word is a note when every item reads as a unit, or when at
+    least one does, there are two or more, and the rest are short names (abbreviations: 杭师大, 市足协)."""
+    if _all_units(lst, g, reg):
+        return True
+    units_ = sum(_reads_as_unit(it.name, g, reg) for it in lst.items)
+    return units_ >= 1 and len(lst.items) >= 2 and all(_reads_as_unit(it.name, g, reg) or g.abbreviation.fullmatch(it.name)
+                               for it in lst.items)
+
+
 def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end: bool) -> Optional[_Note]:
     """A bracket content (loose [a, b)) that is a "由X牵头" / "X会同Y负责" / "X负责" note."""
     content = lo.s[a:b]
@@ -680,6 +745,27 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
     return None
 
 
+def _prose_roles(lo: _Loose, g: _Grammar, reg: Registry) -> tuple[list[_Item], list[_Item]]:
+    """Roles stated in the clause's prose, for a clause with no note: "由市发展改革委牵头",
+    "市教委会同市人力社保局负责", "各区县政府负责落实" (grammars/notes.toml [prose])."""
+    lead: list[_Item] = []
+    resp: list[_Item] = []
+    for pat in g.prose:
+        for m in pat.finditer(lo.s):
+            got = {}
+            for role in ("lead", "resp"):
+                if role in pat.groupindex and m.group(role):
+                    lst = _split_list(lo, m.start(role), m.end(role), g, reg)
+                    if not _all_units(lst, g, reg):
+                        got = None
+                        break
+                    got[role] = lst.items
+            if got:
+                lead.extend(got.get("lead", []))
+                resp.extend(got.get("resp", []))
+    return lead, resp
+
+
 def _sentence_end(s: str, a: int, b: int, g: _Grammar) -> int:
     """The first sentence end at bracket depth 0 in [a, b), else b."""
     depth = 0
@@ -715,10 +801,11 @@ def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state:
             cm = g.carry_responsible.search(s, cut, core_b)
             if cm:
                 note.carry_resp.extend(_split_list(lo, cm.start("resp"), cm.end("resp"), g, reg).items)
-        if note is None and (rstart is not None or state.get("first_listed")) and at_end:
-            # "[A，B，列第一位的为牵头单位，下同]", or a bare list once such a rule is in force
+        if note is None and at_end:
+            # "[A，B，列第一位的为牵头单位，下同]", or a bare list of units with no role word
+            # ("[市体育局、市民政局，各区、县（市）政府，市足协]"): responsible, unless a rule says who leads
             lst = _split_list(lo, a, core_b, g, reg)
-            if lst.items and _all_units(lst, g, reg) and not lst.tail:
+            if lst.items and _bare_list(lst, g, reg) and not lst.tail:
                 note = _Note(span=(a, b))
                 _absorb(note, lst, "resp")
     if note is None and rstart is not None and at_end:
@@ -861,12 +948,12 @@ def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Reso
 
 
 def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited: bool,
-          unknown: dict[str, tuple[int, int]]) -> list[UnitRef]:
+          unknown: dict[str, tuple[int, int]], source: str = "note") -> list[UnitRef]:
     out: list[UnitRef] = []
     seen = set()
     for it in items:
         span = lo.span(it.a, it.b)
-        for canonical, known in res.resolve(it.name):
+        for canonical, known in res.resolve(it.full or it.name):
             if (canonical, it.name) in seen:
                 continue
             seen.add((canonical, it.name))
@@ -874,7 +961,7 @@ def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited:
                 unknown[it.name] = span
             out.append(UnitRef(name=it.name, canonical=canonical, span=span, inherited=inherited,
                                known=known, page=text.page(span[0]),
-                               page_index=text.page_index(span[0])))
+                               page_index=text.page_index(span[0]), source=source))
     return out
 
 
@@ -951,7 +1038,9 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             first = local_first or state["first_listed"]
             comma = local_comma or state["before_comma"]
             lead_items, resp_items = list(note.lead), list(note.resp)
+            by_rule = False
             if not note.has_lead_keyword and not lead_items and resp_items:
+                by_rule = (comma and not local_comma) or (first and not local_first and not comma)
                 if comma:
                     g0 = resp_items[0].group
                     lead_items = [it for it in resp_items if it.group == g0]
@@ -963,7 +1052,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
                 for it in items:
                     names.extend(c for c, _k in res.resolve(it.name))
                 res.define(abbr, names, override=True)
-            lr = _refs(lead_items, lo, text, res, False, unknown)
+            lr = _refs(lead_items, lo, text, res, False, unknown, "rule carried on" if by_rule else "note")
             rr = _refs(resp_items, lo, text, res, False, unknown)
             lead.extend(lr)
             resp.extend(rr)
@@ -971,7 +1060,11 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             if note.section:
                 section.extend(lr)
             if note.carry_resp:
-                carry_resp = _refs(note.carry_resp, lo, text, res, True, unknown)
+                carry_resp = _refs(note.carry_resp, lo, text, res, True, unknown, "rule carried on")
+        if not notes:
+            pl, pr = _prose_roles(lo, g, reg)
+            lead.extend(_refs(pl, lo, text, res, False, unknown, "prose"))
+            resp.extend(_refs(pr, lo, text, res, False, unknown, "prose"))
         has_note = bool(lead or resp)
         if has_note and carry_resp:
             have = {u.canonical for u in resp} | {u.canonical for u in lead}
@@ -984,7 +1077,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
         o = own[id(c)]
         lead = list(o.lead)
         if not lead and inherited_lead:
-            lead = [replace(u, inherited=True) for u in inherited_lead]
+            lead = [replace(u, inherited=True, source="heading note") for u in inherited_lead]
         pass_on = o.section_lead or inherited_lead
         children = [rebuild(ch, pass_on) for ch in c.children]
         return replace(c, children=children, lead_units=lead, responsible_units=list(o.resp),
