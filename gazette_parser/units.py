@@ -272,6 +272,8 @@ class _Grammar:
     heading_lead: "regex.Pattern"
     lead_with: "regex.Pattern"
     lead_then_resp: "regex.Pattern"
+    lead_guides: "regex.Pattern"
+    guides: "regex.Pattern"
     responsible: "regex.Pattern"
     definition: "regex.Pattern"
     first_listed: "regex.Pattern"
@@ -286,6 +288,7 @@ class _Grammar:
     prefix_max: int
     abbreviation: "regex.Pattern"
     prose: tuple
+    note_like: "regex.Pattern"
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -333,6 +336,8 @@ def _compile_grammar(g: dict) -> _Grammar:
         heading_lead=regex.compile(pat["heading_lead"]),
         lead_with=regex.compile(pat["lead_with"]),
         lead_then_resp=regex.compile(pat["lead_then_resp"]),
+        lead_guides=regex.compile(pat["lead_guides"]),
+        guides=regex.compile(pat["guides"]),
         responsible=regex.compile(pat["responsible"]),
         definition=regex.compile(pat["definition"]),
         first_listed=regex.compile(rules["first_listed"]),
@@ -347,6 +352,7 @@ def _compile_grammar(g: dict) -> _Grammar:
         prefix_max=int(g["units"]["prefix_max"]),
         abbreviation=regex.compile(g["units"]["abbreviation"]),
         prose=tuple(regex.compile(x) for x in g["prose"]["patterns"]),
+        note_like=regex.compile(g["prose"]["note_like"]),
     )
 
 
@@ -721,7 +727,7 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
         return None
     if not at_end:
         return None
-    for pat in (g.lead_with, g.lead_then_resp):
+    for pat in (g.lead_with, g.lead_then_resp, g.lead_guides):
         m = pat.match(content)
         if m:
             lead = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
@@ -733,6 +739,14 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
                 if pat is g.lead_with:
                     note.flags.append("会同")
                 return note
+    m = g.guides.match(content)
+    if m:
+        lead = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
+        if _all_units(lead, g, reg):
+            note = _Note(span=(a, b), has_lead_keyword=True)
+            _absorb(note, lead, "lead")
+            note.flags.append("指导")
+            return note
     m = g.responsible.match(content)
     if m:
         resp = _split_list(lo, a + m.start("resp"), a + m.end("resp"), g, reg)
@@ -820,6 +834,18 @@ def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state:
     return note
 
 
+def _looks_like_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end: bool) -> bool:
+    """A bracket no rule reads that still looks like a note: it names a role (责任单位：, 牵头, 负责), or
+    it ends a sentence and lists units (A、B) of which some read as units."""
+    content = lo.s[a:b]
+    if g.keyword_re.search(content) or g.note_like.search(content):
+        return True
+    if not at_end or not any(ch in g.item_seps or ch in g.group_seps for ch in content):
+        return False
+    lst = _split_list(lo, a, b, g, reg)
+    return len(lst.items) >= 2 and sum(_reads_as_unit(it.name, g, reg) for it in lst.items) * 2 > len(lst.items)
+
+
 def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_Note]:
     s = lo.s
     notes: list[_Note] = []
@@ -847,6 +873,8 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
             taken.append((i, j + 1))
             i = j + 1
             continue
+        if _looks_like_note(lo, a, b, g, reg, at_end):
+            state.setdefault("unread", []).append(lo.span(i, j + 1))
         i += 1
 
     # bare "责任单位：…" outside brackets: at a line start or after a sentence end
@@ -873,6 +901,8 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
             note.span = (m.start(), stop)
             notes.append(note)
             taken.append((m.start(), stop))
+        elif stop > m.start():
+            state.setdefault("unread", []).append(lo.span(m.start(), stop))
     notes.sort(key=lambda nt: nt.span)
     return notes
 
@@ -1085,6 +1115,14 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
 
     clauses = [rebuild(c, []) for c in document.clauses]
     warnings = list(document.warnings)
+    for span in sorted(set(state.get("unread", []))):
+        shown = text.text[span[0]:span[1]].replace("\n", "")
+        shown = shown if len(shown) <= 40 else shown[:37] + "…"
+        warnings.append(Warning(
+            code="note-unread",
+            message=f"a bracket that looks like a unit note could not be read: {shown}",
+            page=text.page(span[0]), span=span, page_index=text.page_index(span[0]),
+        ))
     for name, span in unknown.items():
         warnings.append(Warning(
             code="unit-unknown",
