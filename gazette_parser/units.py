@@ -973,8 +973,20 @@ def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Reso
             if before[q:] in res.reg:
                 full = before[q:]
                 break
+        if full is None:
+            # "杭州师范大学（以下简称杭师大）": the shortest tail that spells the abbreviation in order
+            for q in range(len(before) - 1, -1, -1):
+                if before[q] == abbr[:1] and _spells(abbr, before[q:]) and len(before) - q > len(abbr):
+                    full = before[q:]
+                    break
         if full:
             res.define(abbr, [full])
+
+
+def _spells(abbr: str, name: str) -> bool:
+    """Are the characters of ``abbr`` in ``name``, in order (杭师大 in 杭州师范大学)?"""
+    it = iter(name)
+    return all(ch in it for ch in abbr)
 
 
 def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited: bool,
