@@ -211,6 +211,9 @@ class UnitRef:
     known: bool = True  # found in the registry
     page: Optional[int] = None  # printed page of the name
     page_index: Optional[int] = None  # physical page (1-based) of the name
+    # where the role comes from: "note" (the clause's own note), "heading note" (its section's),
+    # "rule carried on" (a "下同" rule or "以下均需X落实" given earlier), "prose" ("由X牵头")
+    source: Optional[str] = None
 
 
 @dataclass
@@ -222,10 +225,11 @@ class Target:
     value_max: Optional[Decimal]
     unit: Optional[str]
     year: Optional[int]
-    kind: str  # "target" (a goal to reach) | "parameter" (a rate, cap, term…)
+    kind: str  # "target" (a level to reach) | "parameter" (a rate, amount, cap…) | "threshold" (who qualifies)
     span: Span
     page: Optional[int] = None  # printed page of the phrase
     page_index: Optional[int] = None  # physical page (1-based) of the phrase
+    relative_to: Optional[str] = None  # the base of a relative value: "LPR", "起始价", "上年"
 
 
 @dataclass

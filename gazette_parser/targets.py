@@ -36,7 +36,7 @@ from .resources import load_grammar
 GRAMMAR = "targets.toml"
 
 # end a trigger window; a newline does not (a paragraph broken by the page is one sentence)
-_HARD_STOPS = "，。；：！？、,;:!?（）()【】[]〔〕"
+_HARD_STOPS = "，。；：！？、,;:!?（）()【】[]〔〕\uA3AC\uA3AE\uA3BB"  # U+A3AC…: ，。；as some PDF fonts emit them
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
 
@@ -81,6 +81,20 @@ class _Grammar:
     not_triggers: "regex.Pattern"
     glued: tuple
     share_before: tuple
+    thr_units: frozenset
+    within: tuple
+    durations: frozenset
+    deadline_before: tuple
+    deadline_right_before: tuple
+    inclusive: "regex.Pattern"
+    per: "regex.Pattern"
+    each_before: tuple
+    relative: tuple  # ((word, base), …) longest first
+    minus: tuple
+    plus: tuple
+    scale: "regex.Pattern"
+    exclude_words: tuple
+    money: frozenset
 
 
 @functools.lru_cache(maxsize=None)
@@ -109,12 +123,16 @@ def _grammar_cached(_key: int) -> _Grammar:
     )
     rng = rf"[ \t]*(?P<dash>[—–\-~～至])[ \t]*(?P<frac_b>{frac_alt})?(?P<num_b>{num})[ \t]*" \
           rf"(?:(?P<unit_b>{units_alt})|(?P<mag_b>{mags_alt})[ \t]*(?P<unit2_b>{units_alt})?)?"
-    quantity = regex.compile(rf"{qty}(?:{rng})?")
+    compound = g.get("compound", {})
+    per_alt = _alt(compound.get("per", [])) or "(?!)"
+    # 300元/平方米, 2万元/人: a compound unit
+    per = rf"(?:[ \t]*[/／][ \t]*(?P<per>{per_alt}))?"
+    quantity = regex.compile(rf"{qty}(?:{rng})?{per}")
     before_map = {}
     for grp in g.get("before", []):
         for w in grp["words"]:
             before_map.setdefault(w, (grp["comparator"], int(grp.get("max_gap", 20)),
-                                      frozenset(grp.get("unit_kinds", ()))))
+                                      frozenset(grp.get("unit_kinds", ())), grp.get("kind")))
     before = (regex.compile(_alt(before_map)), before_map)
     nouns = g.get("not_triggers", {}).get("words", [])
     after_map = {}
@@ -127,6 +145,10 @@ def _grammar_cached(_key: int) -> _Grammar:
     cont = g.get("continuation", {})
     exc = g.get("exclude", {})
     yr = g.get("year", {})
+    thr = g.get("threshold", {})
+    rel = g.get("relative", {})
+    relative = tuple(sorted(((w, base) for base, words in rel.items() if base not in ("minus", "plus")
+                             for w in words), key=lambda x: -len(x[0])))
     return _Grammar(
         quantity=quantity,
         unit_kind=unit_kind,
@@ -163,6 +185,20 @@ def _grammar_cached(_key: int) -> _Grammar:
         not_triggers=regex.compile(_alt(nouns) or "(?!)"),
         glued=tuple(exc.get("glued_words", [])),
         share_before=tuple(g.get("share", {}).get("preceders", [])),
+        thr_units=frozenset(thr.get("units", [])),
+        within=tuple(sorted(thr.get("within", []), key=len, reverse=True)),
+        durations=frozenset(thr.get("durations", [])),
+        deadline_before=tuple(thr.get("deadline_before", [])),
+        deadline_right_before=tuple(thr.get("deadline_right_before", [])),
+        inclusive=regex.compile(thr.get("inclusive", "(?!)")),
+        per=regex.compile("(?!)"),
+        each_before=tuple(compound.get("each_before", [])),
+        relative=relative,
+        minus=tuple(rel.get("minus", [])),
+        plus=tuple(rel.get("plus", [])),
+        scale=regex.compile(g.get("scale", {}).get("pattern", "(?!)")),
+        exclude_words=tuple(exc.get("before_words", [])),
+        money=frozenset(u.get("money", ["元"])),
     )
 
 
@@ -241,6 +277,7 @@ class _Qty:
     unit_kind: Optional[str]
     chinese: bool
     both_units: bool = False  # a range printing its unit at both ends: 6个月至12个月
+    per: Optional[str] = None  # 300元/平方米 → "平方米"
 
 
 def _quantities(g: _Grammar, n: str) -> list[_Qty]:
@@ -270,13 +307,15 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
             ok = unit_b is not None and (unit is None or unit == unit_b)
             if ok:
                 try:
-                    lo = _value(g, frac, num, mag)
+                    # 3—10万元 is 3万 to 10万: the second number's multiplier holds for the first
+                    mag_a = mag or (m.group("mag_b") if unit is None and num and num[0].isdigit() else None)
+                    lo = _value(g, frac, num, mag_a)
                     hi = _value(g, frac_b, m.group("num_b"), m.group("mag_b"))
                 except ValueError:
                     ok = False
             if ok and hi > lo and not chinese and m.group("num_b")[:1].isdigit():
                 out.append(_Qty(a, b, lo, hi, unit_b, g.unit_kind.get(unit_b), False,
-                                both_units=unit is not None))
+                                both_units=unit is not None, per=m.group("per")))
                 continue
             # not a range: keep only the first quantity, rescan from the dash
             b = m.start("dash")
@@ -289,7 +328,10 @@ def _quantities(g: _Grammar, n: str) -> list[_Qty]:
             v = _value(g, frac, num, mag)
         except ValueError:
             continue
-        out.append(_Qty(a, b, v, None, unit, g.unit_kind.get(unit) if unit else None, chinese))
+        per_unit = m.group("per") if unit and b == m.end() else None
+        if unit and not per_unit:
+            b = min(b, m.end("unit") if m.group("unit") else m.end("unit2") if m.group("unit2") else b)
+        out.append(_Qty(a, b, v, None, unit, g.unit_kind.get(unit) if unit else None, chinese, per=per_unit))
     return out
 
 
@@ -307,6 +349,8 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
     while k >= 0 and n[k] in " \t":
         k -= 1
     if k >= 0 and n[k] in g.exclude_before:
+        return True
+    if any(n.endswith(w, 0, k + 1) for w in g.exclude_words):
         return True
     if k >= 0 and n[k] in g.rank_before and q.unit in g.rank_units:
         return True
@@ -346,21 +390,21 @@ def _window(n: str, start: int, floor: int) -> int:
 
 
 def _find_before(g: _Grammar, n: str, w0: int, a: int, unit_kind: Optional[str] = None):
-    """The governing comparator word in n[w0:a]: (comparator, start, end) or None."""
+    """The governing comparator word in n[w0:a]: (comparator, start, end, kind or None) or None."""
     best_eq = None
     best_other = None
     pat, cmap = g.before
     # nouns that hold a trigger word (最低生活保障标准): no trigger inside them
     masked = [(m.start(), m.end()) for m in g.not_triggers.finditer(n, max(0, w0 - 8), min(len(n), a + 8))]
     for m in pat.finditer(n, w0, a):  # leftmost-longest: 不低于 is read before 低于 can be
-        comp, gap, kinds = cmap[m.group()]
+        comp, gap, kinds, tkind = cmap[m.group()]
         if len(_squash(n[m.end() : a])) > gap:
             continue
         if kinds and unit_kind not in kinds:
             continue
         if any(x < m.end() and m.start() < y for x, y in masked):
             continue
-        cand = (comp, m.start(), m.end())
+        cand = (comp, m.start(), m.end(), tkind)
         if comp == "=":
             best_eq = cand  # the nearest one wins
         else:
@@ -422,6 +466,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
     prev_end = 0  # end of the previous quantity (a trigger never reaches past it)
     last: Optional[tuple[Target, int, bool]] = None  # previous target, its quantity end, explicit?
     last_end = 0  # end of the previous target's text
+    inclusive_bounds: set = set()  # (sentence, comparator, value, unit) of "（含）" bounds
     for q in _quantities(g, n):
         if _excluded(g, n, q, quoted):
             continue  # 5G, 第四期, 2022年: not quantities, so they bound no window
@@ -434,14 +479,31 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         trig_start = None
         explicit = False
         how = None
+        threshold = q.unit in g.thr_units  # 35岁以下: a bound on an age
         hit = _find_before(g, n, w0, a, q.unit_kind)
         if hit:
-            comp, trig_start, _ = hit
+            comp, trig_start, _, tkind = hit
             explicit = True
             how = "trigger"
+            threshold = threshold or tkind == "threshold"
         end = b
-        m_after = g.after.match(n, b)
+        m_inc = g.inclusive.match(n, b)  # 10万平方米（含）以下, 低于12个月（含12个月）
+        if m_inc:
+            end = m_inc.end()
+        m_after = g.after.match(n, end)
         after_word = None
+        if m_after is None and q.unit in g.durations and q.value_max is None:
+            w_in = next((w for w in g.within if n.startswith(w, end)), None)
+            if w_in:
+                # 近5年内 / 创业3年内符合条件的: who qualifies; 成交之日起一年内缴清: a deadline
+                if (any(d in n[w0:a] for d in g.deadline_before)
+                        or _squash(n[w0:a]).endswith(g.deadline_right_before)):
+                    continue
+                end += len(w_in)
+                comp = "<=" if comp in (None, "=") else comp
+                how = how or "after"
+                explicit = True
+                threshold = True
         if m_after:
             after_word = m_after.group().strip()
             end = m_after.end()
@@ -471,6 +533,10 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
                 explicit = last[2]
                 how = "continuation"
                 indicator_start = w0 if m_j.group(3) else a
+        if how is None and q.unit in g.thr_units:
+            comp, how = ("range" if q.value_max is not None else "="), "threshold"  # 18—40岁青年
+        if how is None and q.value_max is not None and q.unit in g.money:
+            comp, how = "range", "range"  # 提供3—10万元…贷款: an amount range is stated on purpose
         if how is None and q.both_units and q.unit_kind in ("measure", "percent"):
             # 责令停止承接新的专利代理业务6个月至12个月: a range that prints its unit twice is a
             # quantity on purpose (3-5年时间 and 1-3种 are not)
@@ -493,13 +559,23 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
                         and _squash(n[last_end:a]) in ("", "、", "，", ",", "至", "到"))
         if how == "after" and comp != "=" and not closes_range:
             nxt = n[end] if end < len(n) else ""
-            if nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得":
-                continue
-            # a threshold saying which things qualify, not a goal: 市本级10亿元以上、区县1亿元以上
-            # 重大产业项目 (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
+            # a bound a noun or a rate follows decides what qualifies (有2套及以上住房, 10万平方米以上按…);
+            # so does one saying which things qualify: 市本级10亿元以上、区县1亿元以上重大产业项目
+            # (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
+            qualifies = bool(nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得")
             m_q = _QUALIFIER.match(n, end)
-            if m_q and m_q.group("nx") not in "的地得":
-                continue
+            qualifies = qualifies or bool(m_q and m_q.group("nx") not in "的地得")
+            if qualifies and q.unit_kind == "attribute":
+                continue  # a grade that names a kind of thing: 6级以上人员掩蔽工程
+            threshold = threshold or qualifies
+        if m_inc and comp in ("<", ">"):
+            comp += "="
+        if how == "after" and comp in (">=", "<=") and not m_inc and after_word in ("以上", "以下", "及以上", "及以下"):
+            # "10万平方米（含）以下…，10万平方米以上": the other side of an inclusive bound is strict
+            other = "<=" if comp == ">=" else ">="
+            si0 = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
+            if (si0, other, q.value, q.unit) in inclusive_bounds:
+                comp = comp[0]
         if q.unit_kind == "attribute" and not explicit:
             continue
         if q.value_max is not None:
@@ -535,17 +611,40 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             year = in_sent[0][1]
         else:
             year = sentence_years[si] if si is not None and sentence_years[si] is not None else clause_year
-        kind = "parameter" if g.cues.search(n, sent[0], sent[1]) else "target"
+        if threshold:
+            kind = "threshold"
+        elif g.cues.search(n, sent[0], sent[1]) or (q.per and q.unit in g.money):
+            # …or a price per unit: 按300元/平方米
+            kind = "parameter"
+        else:
+            kind = "target"
+        if m_inc and comp in ("<=", ">="):
+            inclusive_bounds.add((si, comp, q.value, q.unit))
+        unit = q.unit
+        before = _squash(n[w0:a])
+        if unit and q.per:
+            unit = f"{unit}/{q.per}"
+        elif unit and q.unit_kind == "measure":
+            each = next((x for x in g.each_before if before.endswith("每" + x)), None)
+            if each:
+                unit = f"{unit}/{each}"  # 每平方米100元
+        # relative values: 不低于相应期限贷款市场报价利率减20个基点, 不低于起始价的20%, 比上年提高2个百分点
+        relative_to = next((base for w, base in g.relative if w in n[w0:a]), None)
+        value, value_max = q.value, q.value_max
+        if relative_to and any(before.endswith(w) for w in g.minus):
+            value = -value
+            value_max = -value_max if value_max is not None else None
         t = Target(
             text=s[span_start:end],
             indicator=indicator or None,
             comparator=comp,
-            value=q.value,
-            value_max=q.value_max,
-            unit=q.unit,
+            value=value,
+            value_max=value_max,
+            unit=unit,
             year=year,
             kind=kind,
             span=(offset + span_start, offset + end),
+            relative_to=relative_to,
         )
         if closes_range:
             p0 = last[0].span[0] - offset
@@ -558,6 +657,27 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         targets.append(t)
         last = (t, b, explicit)
         last_end = end
+    for m in g.scale.finditer(n):
+        # 万亿级电子信息, 五千亿级汽车: a scale to reach
+        if any(x <= m.start() < y for x, y in quoted):
+            continue
+        try:
+            value = tidy(parse_number((m.group("num") or "一") + m.group("mag")))
+        except ValueError:
+            continue
+        a = m.start()
+        si = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
+        sent = sentences[si] if si is not None else (0, len(n))
+        in_sent = [(o, y) for o, y, _ in markers if sent[0] <= o < sent[1]]
+        before_marks = [y for o, y in in_sent if o < a]
+        year = (before_marks[-1] if before_marks else in_sent[0][1] if in_sent
+                else sentence_years[si] if si is not None and sentence_years[si] is not None else clause_year)
+        targets.append(Target(
+            text=s[a:m.end("ind")], indicator=_squash(m.group("ind")) or None, comparator=">=",
+            value=value, value_max=None, unit=None, year=year,
+            kind="target", span=(offset + a, offset + m.end("ind")),
+        ))
+    targets.sort(key=lambda t: t.span)
     return targets
 
 

@@ -68,12 +68,18 @@ class Registry:
     sources: list[str] = field(default_factory=list)  # the files it was read from
     regions: dict[str, str] = field(default_factory=dict)  # canonical → scoped region
     scopes: dict[str, dict] = field(default_factory=dict)  # region → {"names": [...], "doc_number_prefixes": [...]}
+    # the standard department names of every province/city/county (grammars/units_standard.toml):
+    # consulted only for a name this registry does not know
+    fallback: Optional["Registry"] = None
 
     def lookup(self, name: str) -> Optional[str]:
-        return self.aliases.get(_norm(name))
+        hit = self.aliases.get(_norm(name))
+        if hit is None and self.fallback is not None:
+            return self.fallback.lookup(name)
+        return hit
 
     def __contains__(self, name: str) -> bool:
-        return _norm(name) in self.aliases
+        return self.lookup(name) is not None
 
     def __len__(self) -> int:
         return len(self.canonicals)
@@ -91,12 +97,19 @@ class Registry:
                 self.aliases[_norm(spelling)] = canonical
 
     def merged(self, other: "Registry") -> "Registry":
-        """A new registry: this one with ``other``'s entries over it (other wins on clashes)."""
+        """A new registry: this one with ``other``'s entries over it (other wins on clashes).
+
+        Aliases merge; a spelling both name maps to ``other``'s canonical; an entry of ``other``
+        whose canonical this one scopes to a region applies where ``other`` says (everywhere when
+        it names no region), so a --units entry for 市发展改革委 works in a 杭州 document too.
+        """
         out = Registry(dict(self.aliases), list(self.canonicals), list(self.sources), dict(self.regions),
-                       dict(self.scopes))
+                       dict(self.scopes), self.fallback)
         for c in other.canonicals:
             if c not in out.canonicals:
                 out.canonicals.append(c)
+            if c not in other.regions:
+                out.regions.pop(c, None)
         out.aliases.update(other.aliases)
         out.sources.extend(other.sources)
         out.regions.update(other.regions)
@@ -132,6 +145,7 @@ class Registry:
             list(self.sources),
             {c: r for c, r in self.regions.items() if c in keep},
             {},
+            self.fallback,
         )
 
 
@@ -168,7 +182,45 @@ def _registry_from_toml(data: dict, source: str) -> Registry:
         region = entry.get("region")
         scoped = isinstance(region, str) and region in reg.scopes
         reg.add(entry["canonical"], [*aliases, *extra], region if scoped else None)
+    departments = data.get("department", [])
+    if not isinstance(departments, list):
+        raise ReadError("registry: [[department]] tables expected", file=source)
+    for i, entry in enumerate(departments):
+        if not isinstance(entry, dict):
+            raise ReadError(f"registry: department #{i + 1} is not a table", file=source)
+        for canonical, spellings in _expand_department(entry, i, source):
+            reg.add(canonical, spellings)
     return reg
+
+
+def _expand_department(entry: dict, i: int, source: str) -> list[tuple[str, list[str]]]:
+    """One [[department]] pattern → (canonical, spellings) for every level it lists."""
+    def at(key, level, default):
+        v = entry.get(key, default)
+        if isinstance(v, dict):
+            v = v.get(level, default)
+        return v
+
+    out = []
+    levels = entry.get("levels", [])
+    if not isinstance(levels, list) or not all(isinstance(x, str) for x in levels):
+        raise ReadError(f"registry: department #{i + 1}: levels must be strings", file=source)
+    for level in levels:
+        short = at("short", level, None)
+        if not isinstance(short, str) or not short:
+            raise ReadError(f"registry: department #{i + 1} has no short name for {level}", file=source)
+        full = at("full", level, None)
+        aliases = at("aliases", level, [])
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ReadError(f"registry: department {short!r}: aliases must be strings", file=source)
+        names = [short, *([full] if isinstance(full, str) else []), *aliases]
+        spellings = [level + n for n in names]
+        if level == "省" and (short.endswith("厅") or entry.get("bare")):
+            spellings.extend(n for n in names if n.endswith("厅") or entry.get("bare"))
+        out.append((level + short, spellings[1:]))
+    return out
 
 
 def _bundled() -> Registry:
@@ -178,7 +230,9 @@ def _bundled() -> Registry:
 
 @functools.lru_cache(maxsize=None)
 def _bundled_at(path: str) -> Registry:
-    return _registry_from_toml(load_grammar("units.toml"), path)
+    reg = _registry_from_toml(load_grammar("units.toml"), path)
+    reg.fallback = _registry_from_toml(load_grammar("units_standard.toml"), str(grammar_path("units_standard.toml")))
+    return reg
 
 
 def load_registry(path: Union[str, os.PathLike, None] = None) -> Registry:
@@ -221,12 +275,23 @@ class _Grammar:
     heading_lead: "regex.Pattern"
     lead_with: "regex.Pattern"
     lead_then_resp: "regex.Pattern"
+    lead_guides: "regex.Pattern"
+    guides: "regex.Pattern"
     responsible: "regex.Pattern"
     definition: "regex.Pattern"
     first_listed: "regex.Pattern"
     before_comma: "regex.Pattern"
     carry: "regex.Pattern"
     carry_responsible: "regex.Pattern"
+    own_label: "regex.Pattern"
+    area_word: "regex.Pattern"
+    level_prefix: "regex.Pattern"
+    own_place: "regex.Pattern"
+    prefix_endings: tuple[str, ...]
+    prefix_max: int
+    abbreviation: "regex.Pattern"
+    prose: tuple
+    note_like: "regex.Pattern"
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -274,12 +339,23 @@ def _compile_grammar(g: dict) -> _Grammar:
         heading_lead=regex.compile(pat["heading_lead"]),
         lead_with=regex.compile(pat["lead_with"]),
         lead_then_resp=regex.compile(pat["lead_then_resp"]),
+        lead_guides=regex.compile(pat["lead_guides"]),
+        guides=regex.compile(pat["guides"]),
         responsible=regex.compile(pat["responsible"]),
         definition=regex.compile(pat["definition"]),
         first_listed=regex.compile(rules["first_listed"]),
         before_comma=regex.compile(rules["before_comma"]),
         carry=regex.compile(rules["carry"]),
         carry_responsible=regex.compile(rules["carry_responsible"]),
+        own_label=regex.compile(pat["own_label"]),
+        area_word=regex.compile(g["units"]["area_word"]),
+        level_prefix=regex.compile(g["units"]["level_prefix"]),
+        own_place=regex.compile(g["units"]["own_place"]),
+        prefix_endings=tuple(g["units"]["prefix_endings"]),
+        prefix_max=int(g["units"]["prefix_max"]),
+        abbreviation=regex.compile(g["units"]["abbreviation"]),
+        prose=tuple(regex.compile(x) for x in g["prose"]["patterns"]),
+        note_like=regex.compile(g["prose"]["note_like"]),
     )
 
 
@@ -361,6 +437,7 @@ class _Item:
     a: int  # loose span of the printed stretch
     b: int
     group: int
+    full: Optional[str] = None  # with a shared prefix distributed: "发展改革委" after "省公安厅、" → 省发展改革委
 
 
 @dataclass
@@ -506,6 +583,9 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
             continue
         items.append(_Item(name=name, a=chars[0][1], b=chars[-1][1] + 1, group=grp))
 
+    items = _collectives(items, lo, g)
+    _distribute_prefixes(items, g, reg)
+
     # shared suffixes: a run of items that do not read as units borrows the next item's suffix
     k = 0
     while k < len(items):
@@ -529,6 +609,43 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
         k = m
     res.items = items
     return res
+
+
+def _collectives(items: list[_Item], lo: _Loose, g: _Grammar) -> list[_Item]:
+    """"各区、县（市）政府" is one collective unit: a bare area word (各区) joins the next item."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if (k + 1 < len(items) and items[k + 1].group == it.group and g.area_word.fullmatch(it.name)
+                and _reads_as_unit(items[k + 1].name, g, Registry())):
+            nxt = items[k + 1]
+            out.append(_Item(name=lo.s[it.a:nxt.b], a=it.a, b=nxt.b, group=it.group))
+            k += 2
+            continue
+        out.append(it)
+        k += 1
+    return out
+
+
+def _distribute_prefixes(items: list[_Item], g: _Grammar, reg: Registry) -> None:
+    """"省公安厅、发展改革委、住房城乡建设厅": the first item's level prefix is shared by the items
+    after it in its group that print none (name stays as printed; ``full`` gets the prefix)."""
+    prefix, group = None, None
+    for it in items:
+        if it.group != group:
+            prefix, group = None, it.group
+        m = g.level_prefix.match(it.name)
+        if m:
+            prefix = m.group("p")
+            continue
+        if prefix is None or g.own_place.match(it.name):
+            prefix = None if g.own_place.match(it.name) else prefix
+            continue
+        full = prefix + it.name
+        if reg.lookup(full) is not None or (
+                reg.lookup(it.name) is None and len(it.name) <= g.prefix_max and it.name.endswith(g.prefix_endings)):
+            it.full = full
 
 
 # ----------------------------------------------------------------------------------------------
@@ -602,6 +719,16 @@ def _all_units(lst: _ListResult, g: _Grammar, reg: Registry) -> bool:
     return bool(lst.items) and all(_reads_as_unit(it.name, g, reg) for it in lst.items)
 
 
+def _bare_list(lst: _ListResult, g: _Grammar, reg: Registry) -> bool:
+    """A bracketed list with no role word is a note when every item reads as a unit, or when at
+    least one does, there are two or more, and the rest are short names (abbreviations: 杭师大, 市足协)."""
+    if _all_units(lst, g, reg):
+        return True
+    units_ = sum(_reads_as_unit(it.name, g, reg) for it in lst.items)
+    return units_ >= 1 and len(lst.items) >= 2 and all(_reads_as_unit(it.name, g, reg) or g.abbreviation.fullmatch(it.name)
+                               for it in lst.items)
+
+
 def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end: bool) -> Optional[_Note]:
     """A bracket content (loose [a, b)) that is a "由X牵头" / "X会同Y负责" / "X负责" note."""
     content = lo.s[a:b]
@@ -615,7 +742,7 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
         return None
     if not at_end:
         return None
-    for pat in (g.lead_with, g.lead_then_resp):
+    for pat in (g.lead_with, g.lead_then_resp, g.lead_guides):
         m = pat.match(content)
         if m:
             lead = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
@@ -627,6 +754,14 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
                 if pat is g.lead_with:
                     note.flags.append("会同")
                 return note
+    m = g.guides.match(content)
+    if m:
+        lead = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
+        if _all_units(lead, g, reg):
+            note = _Note(span=(a, b), has_lead_keyword=True)
+            _absorb(note, lead, "lead")
+            note.flags.append("指导")
+            return note
     m = g.responsible.match(content)
     if m:
         resp = _split_list(lo, a + m.start("resp"), a + m.end("resp"), g, reg)
@@ -637,6 +772,27 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
                 note.flags.append(m.group("tail"))
             return note
     return None
+
+
+def _prose_roles(lo: _Loose, g: _Grammar, reg: Registry) -> tuple[list[_Item], list[_Item]]:
+    """Roles stated in the clause's prose, for a clause with no note: "由市发展改革委牵头",
+    "市教委会同市人力社保局负责", "各区县政府负责落实" (grammars/notes.toml [prose])."""
+    lead: list[_Item] = []
+    resp: list[_Item] = []
+    for pat in g.prose:
+        for m in pat.finditer(lo.s):
+            got = {}
+            for role in ("lead", "resp"):
+                if role in pat.groupindex and m.group(role):
+                    lst = _split_list(lo, m.start(role), m.end(role), g, reg)
+                    if not _all_units(lst, g, reg):
+                        got = None
+                        break
+                    got[role] = lst.items
+            if got:
+                lead.extend(got.get("lead", []))
+                resp.extend(got.get("resp", []))
+    return lead, resp
 
 
 def _sentence_end(s: str, a: int, b: int, g: _Grammar) -> int:
@@ -674,10 +830,11 @@ def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state:
             cm = g.carry_responsible.search(s, cut, core_b)
             if cm:
                 note.carry_resp.extend(_split_list(lo, cm.start("resp"), cm.end("resp"), g, reg).items)
-        if note is None and (rstart is not None or state.get("first_listed")) and at_end:
-            # "[A，B，列第一位的为牵头单位，下同]", or a bare list once such a rule is in force
+        if note is None and at_end:
+            # "[A，B，列第一位的为牵头单位，下同]", or a bare list of units with no role word
+            # ("[市体育局、市民政局，各区、县（市）政府，市足协]"): responsible, unless a rule says who leads
             lst = _split_list(lo, a, core_b, g, reg)
-            if lst.items and _all_units(lst, g, reg) and not lst.tail:
+            if lst.items and _bare_list(lst, g, reg) and not lst.tail:
                 note = _Note(span=(a, b))
                 _absorb(note, lst, "resp")
     if note is None and rstart is not None and at_end:
@@ -690,6 +847,18 @@ def _bracket_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, state:
             if f not in note.flags:
                 note.flags.append(f)
     return note
+
+
+def _looks_like_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end: bool) -> bool:
+    """A bracket no rule reads that still looks like a note: it names a role (责任单位：, 牵头, 负责), or
+    it ends a sentence and lists units (A、B) of which some read as units."""
+    content = lo.s[a:b]
+    if g.keyword_re.search(content) or g.note_like.search(content):
+        return True
+    if not at_end or not any(ch in g.item_seps or ch in g.group_seps for ch in content):
+        return False
+    lst = _split_list(lo, a, b, g, reg)
+    return len(lst.items) >= 2 and sum(_reads_as_unit(it.name, g, reg) for it in lst.items) * 2 > len(lst.items)
 
 
 def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_Note]:
@@ -719,13 +888,17 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
             taken.append((i, j + 1))
             i = j + 1
             continue
+        if _looks_like_note(lo, a, b, g, reg, at_end):
+            state.setdefault("unread", []).append(lo.span(i, j + 1))
         i += 1
 
     # bare "责任单位：…" outside brackets: at a line start or after a sentence end
     for m in g.keyword_re.finditer(s):
         if any(x <= m.start() < y for x, y in taken):
             continue
-        if not (lo.line_break_before(m.start()) or (m.start() > 0 and s[m.start() - 1] in g.sentence_ends)):
+        # "（四）责任单位：…": a note that is a numbered item of its own starts right after the label
+        if not (lo.line_break_before(m.start()) or (m.start() > 0 and s[m.start() - 1] in g.sentence_ends)
+                or g.own_label.fullmatch(s, 0, m.start())):
             continue
         end = m.end()
         while end < n:
@@ -743,6 +916,8 @@ def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_No
             note.span = (m.start(), stop)
             notes.append(note)
             taken.append((m.start(), stop))
+        elif stop > m.start():
+            state.setdefault("unread", []).append(lo.span(m.start(), stop))
     notes.sort(key=lambda nt: nt.span)
     return notes
 
@@ -814,17 +989,29 @@ def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Reso
             if before[q:] in res.reg:
                 full = before[q:]
                 break
+        if full is None:
+            # "杭州师范大学（以下简称杭师大）": the shortest tail that spells the abbreviation in order
+            for q in range(len(before) - 1, -1, -1):
+                if before[q] == abbr[:1] and _spells(abbr, before[q:]) and len(before) - q > len(abbr):
+                    full = before[q:]
+                    break
         if full:
             res.define(abbr, [full])
 
 
+def _spells(abbr: str, name: str) -> bool:
+    """Are the characters of ``abbr`` in ``name``, in order (杭师大 in 杭州师范大学)?"""
+    it = iter(name)
+    return all(ch in it for ch in abbr)
+
+
 def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited: bool,
-          unknown: dict[str, tuple[int, int]]) -> list[UnitRef]:
+          unknown: dict[str, tuple[int, int]], source: str = "note") -> list[UnitRef]:
     out: list[UnitRef] = []
     seen = set()
     for it in items:
         span = lo.span(it.a, it.b)
-        for canonical, known in res.resolve(it.name):
+        for canonical, known in res.resolve(it.full or it.name):
             if (canonical, it.name) in seen:
                 continue
             seen.add((canonical, it.name))
@@ -832,7 +1019,7 @@ def _refs(items: list[_Item], lo: _Loose, text: Text, res: _Resolver, inherited:
                 unknown[it.name] = span
             out.append(UnitRef(name=it.name, canonical=canonical, span=span, inherited=inherited,
                                known=known, page=text.page(span[0]),
-                               page_index=text.page_index(span[0])))
+                               page_index=text.page_index(span[0]), source=source))
     return out
 
 
@@ -912,7 +1099,9 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             first = local_first or state["first_listed"]
             comma = local_comma or state["before_comma"]
             lead_items, resp_items = list(note.lead), list(note.resp)
+            by_rule = False
             if not note.has_lead_keyword and not lead_items and resp_items:
+                by_rule = (comma and not local_comma) or (first and not local_first and not comma)
                 if comma:
                     g0 = resp_items[0].group
                     lead_items = [it for it in resp_items if it.group == g0]
@@ -924,7 +1113,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
                 for it in items:
                     names.extend(c for c, _k in res.resolve(it.name))
                 res.define(abbr, names, override=True)
-            lr = _refs(lead_items, lo, text, res, False, unknown)
+            lr = _refs(lead_items, lo, text, res, False, unknown, "rule carried on" if by_rule else "note")
             rr = _refs(resp_items, lo, text, res, False, unknown)
             lead.extend(lr)
             resp.extend(rr)
@@ -932,7 +1121,11 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             if note.section:
                 section.extend(lr)
             if note.carry_resp:
-                carry_resp = _refs(note.carry_resp, lo, text, res, True, unknown)
+                carry_resp = _refs(note.carry_resp, lo, text, res, True, unknown, "rule carried on")
+        if not notes:
+            pl, pr = _prose_roles(lo, g, reg)
+            lead.extend(_refs(pl, lo, text, res, False, unknown, "prose"))
+            resp.extend(_refs(pr, lo, text, res, False, unknown, "prose"))
         has_note = bool(lead or resp)
         if has_note and carry_resp:
             have = {u.canonical for u in resp} | {u.canonical for u in lead}
@@ -945,7 +1138,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
         o = own[id(c)]
         lead = list(o.lead)
         if not lead and inherited_lead:
-            lead = [replace(u, inherited=True) for u in inherited_lead]
+            lead = [replace(u, inherited=True, source="heading note") for u in inherited_lead]
         pass_on = o.section_lead or inherited_lead
         children = [rebuild(ch, pass_on) for ch in c.children]
         return replace(c, children=children, lead_units=lead, responsible_units=list(o.resp),
@@ -953,6 +1146,14 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
 
     clauses = [rebuild(c, []) for c in document.clauses]
     warnings = list(document.warnings)
+    for span in sorted(set(state.get("unread", []))):
+        shown = text.text[span[0]:span[1]].replace("\n", "")
+        shown = shown if len(shown) <= 40 else shown[:37] + "…"
+        warnings.append(Warning(
+            code="note-unread",
+            message=f"a bracket that looks like a unit note could not be read: {shown}",
+            page=text.page(span[0]), span=span, page_index=text.page_index(span[0]),
+        ))
     for name, span in unknown.items():
         warnings.append(Warning(
             code="unit-unknown",

@@ -35,8 +35,11 @@ def load_gold(path: Path) -> list[dict]:
     return rows
 
 
-def score(gold: list[dict], found: list[tuple[str, object]]) -> dict:
-    """Match on (doc, value, unit) as multisets, in document order; then compare comparator/year."""
+def score(gold: list[dict], found: list[tuple[str, object]], unscored_kinds=()) -> dict:
+    """Match on (doc, value, unit) as multisets, in document order; then compare comparator/year.
+
+    A found item of one of ``unscored_kinds`` that matches no gold row is not counted (an annotation
+    that predates that kind cannot judge it); one that matches is scored like any other."""
     g_by = collections.defaultdict(list)
     for row in gold:
         g_by[(row["doc"], row["value"], row["unit"])].append(row)
@@ -48,6 +51,8 @@ def score(gold: list[dict], found: list[tuple[str, object]]) -> dict:
         for row, t in zip(rows, f_by.get(key, [])):
             matched.append((row, t))
     n = len(matched)
+    matched_ids = {id(t) for _, t in matched}
+    found = [(d, t) for d, t in found if t.kind not in unscored_kinds or id(t) in matched_ids]
     return {
         "gold": len(gold),
         "found": len(found),
@@ -58,7 +63,7 @@ def score(gold: list[dict], found: list[tuple[str, object]]) -> dict:
         "year": sum(r["year"] == t.year for r, t in matched) / n if n else 1.0,
         "kind": sum(r["kind"] == t.kind for r, t in matched) / n if n else 1.0,
         "missed": [r["quote"] for key, rows in g_by.items() for r in rows[len(f_by.get(key, [])):]],
-        "extra": [t.text for key, ts in f_by.items() for t in ts[len(g_by.get(key, [])):]],
+        "extra": [t.text for key, ts in f_by.items() for t in ts[len(g_by.get(key, [])):] if t.kind not in unscored_kinds],
         "wrong": [(r["quote"], r["comparator"], t.comparator, r["year"], t.year) for r, t in matched
                   if r["comparator"] != t.comparator or r["year"] != t.year],
     }
@@ -118,7 +123,7 @@ def _found(docs):
 def test_gold_quotes_are_in_the_sample(cq):
     text, docs = cq
     gold = load_gold(DATA / "targets_cq_gold.tsv")
-    assert len(gold) == 113
+    assert len(gold) == 119  # 113 + the six scales issue 15 adds (万亿级电子信息 …)
     for row in gold:
         a, b = docs[row["doc"]].span
         assert row["quote"] in text.text[a:b], row["quote"]
@@ -282,7 +287,6 @@ def test_respectively_gives_two_targets_and_lpr_minus_bp_is_no_range():
         "基本完成2000年年底前建成的需要改造的城镇老旧小区改造提升任务。",
         "畅通重庆—京津冀主轴、重庆—长三角主轴、重庆—粤港澳主轴等3条综合交通主轴；",  # a count naming things
         "促进“一区两群”协调发展，构建“2+4+6”综合交通示范枢纽港。",  # quoted names
-        "培育打造万亿级电子信息、五千亿级汽车、三千亿级装备等产业集群，",  # classes
         "全面建成中心城区果园港、万州新田港和涪陵龙头港3大内河港口。",
         "构建市域内1小时航空应急救援体系。因地制宜建设一批24小时城市书房。",  # attributes
         "每个区县重点扶持三级医院，推动医联体内二级及以上医疗机构预留号源。",
@@ -295,8 +299,6 @@ def test_respectively_gives_two_targets_and_lpr_minus_bp_is_no_range():
         # blind audit, 2026-11-25
         "应当按照市民政部门的规定统一名称和使用本市养老服务专用标识，",  # 统一名 is no "1 名"
         "符合享受残疾人两项补贴待遇的居家社区养老服务资助对象按照本市残疾人两项补贴的有关规定执行。",  # 按照 + a count
-        "针对市本级 10亿元以上、区县（市）1 亿元以上重大产业和基础设施项目，",  # which projects qualify
-        "申请家庭所有成员均年满60周岁的，",  # an age: 60周岁 is no 60 weeks
         "须在保障期限届满3个月前提交申请，",  # 届满 is no 满
     ],
 )
@@ -392,16 +394,95 @@ def _unseen_docs() -> dict[str, tuple[Text, Document]]:
 
 
 def test_unseen_documents():
+    """targets and parameters; that annotation predates kind "threshold", so a threshold found that
+    it does not list is not counted (test_kinds_thresholds_compound_units_and_relative_values scores them)."""
     gold = load_gold(DATA / "targets_unseen_gold.tsv")
     docs = _unseen_docs()
     for row in gold:
         assert row["quote"] in docs[row["doc"]][0].text, row["quote"]
     found = [(key, t) for key, (_, doc) in docs.items() for c in walk(doc.clauses) for t in c.targets]
-    s = score(gold, found)
-    assert s["recall"] >= 0.90, s
-    assert s["precision"] >= 0.90, s
-    assert s["comparator"] >= 0.95, s
-    assert s["year"] >= 0.95, s
+    s = score(gold, found, unscored_kinds=("threshold",))
+    assert s["recall"] >= 0.95, s
+    assert s["precision"] >= 0.95, s
+    assert s["comparator"] >= 0.98, s
+    assert s["year"] >= 0.98, s
+
+
+def _kinds_gold() -> list[dict]:
+    rows = []
+    for line in (DATA / "targets_kinds_gold.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            doc, value, vmax, unit, comp, year, kind, rel, quote = line.split("\t")
+            rows.append(dict(doc=doc, value=Decimal(value), value_max=_dec(vmax), unit=None if unit == "-" else unit,
+                             comparator=comp, year=None if year == "-" else int(year), kind=kind,
+                             relative_to=None if rel == "-" else rel, quote=quote))
+    return rows
+
+
+def test_kinds_thresholds_compound_units_and_relative_values():
+    """tests/data/targets_kinds_*.txt: every field of every item, against a hand annotation."""
+    gold = _kinds_gold()
+    found = []
+    for path in sorted(DATA.glob("targets_kinds_*.txt")):
+        doc = path.stem.removeprefix("targets_kinds_")
+        s = path.read_text(encoding="utf-8")
+        pos = 0
+        for line in s.split("\n"):
+            if line and not line.startswith("#"):
+                found.extend((doc, t) for t in find_targets(line, offset=pos))
+            pos += len(line) + 1
+        for row in gold:
+            if row["doc"] == doc:
+                assert row["quote"] in s, row["quote"]
+    # match on (doc, value) in document order, then compare every field
+    g_by, f_by = collections.defaultdict(list), collections.defaultdict(list)
+    for row in gold:
+        g_by[(row["doc"], row["value"])].append(row)
+    for doc, t in found:
+        f_by[(doc, t.value)].append(t)
+    matched = [(r, t) for k, rows in g_by.items() for r, t in zip(rows, f_by.get(k, []))]
+    n = len(matched)
+    acc = {f: sum(r[f] == getattr(t, f) for r, t in matched) / n
+           for f in ("comparator", "unit", "year", "kind", "value_max", "relative_to")}
+    wrong = [(r["quote"], f, r[f], getattr(t, f)) for r, t in matched for f in acc if r[f] != getattr(t, f)]
+    assert n / len(gold) >= 0.95 and n / len(found) >= 0.95, (n, len(gold), len(found), wrong)
+    for f in ("comparator", "unit", "year", "value_max", "relative_to"):
+        assert acc[f] >= 0.98, (f, acc, wrong)
+    assert acc["kind"] >= 0.95, (acc, wrong)
+
+
+@pytest.mark.parametrize(
+    "sentence, items",
+    [
+        # issue 15: a bound and a rate in one phrase are two items
+        ("10万平方米（含）以下按300元/平方米，10万平方米以上按200元/平方米。",
+         [("<=", "100000", "平方米", "threshold"), ("=", "300", "元/平方米", "parameter"),
+          (">", "100000", "平方米", "threshold"), ("=", "200", "元/平方米", "parameter")]),
+        ("给予每平方米100元的优惠。", [("=", "100", "元/平方米", "parameter")]),
+        ("每人每月补助不超过2万元/人。", [("<=", "20000", "元/人", "parameter")]),
+        ("申请家庭所有成员均年满60周岁的，", [(">=", "60", "周岁", "threshold")]),
+        ("针对市本级 10亿元以上、区县（市）1 亿元以上重大产业和基础设施项目，",
+         [(">=", "1000000000", "元", "threshold"), (">=", "100000000", "元", "threshold")]),
+        ("培育打造万亿级电子信息、五千亿级汽车、三千亿级装备等产业集群，",
+         [(">=", "1000000000000", None, "target"), (">=", "500000000000", None, "target"),
+          (">=", "300000000000", None, "target")]),
+        ("成交之日起一年内缴清。", []),  # a deadline, not who qualifies
+    ],
+)
+def test_thresholds_rates_and_scales(sentence, items):
+    got = [(t.comparator, str(t.value), t.unit, t.kind) for t in find_targets(sentence)]
+    assert got == items
+
+
+def test_relative_values_name_their_base():
+    (t,) = find_targets("贷款利率不低于相应期限贷款市场报价利率减20个基点。")
+    assert (t.relative_to, t.value, t.unit, t.comparator) == ("LPR", Decimal(-20), "个基点", ">=")
+    (t,) = find_targets("竞买保证金不低于起始价的20%。")
+    assert (t.relative_to, t.value) == ("起始价", Decimal(20))
+    (t,) = find_targets("增幅比上年提高2个百分点。")
+    assert (t.relative_to, t.value, t.unit) == ("上年", Decimal(2), "个百分点")
+    (t,) = find_targets("持续保持10%以上增长。")
+    assert t.relative_to is None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -456,7 +456,10 @@ def test_chongqing_entries_apply_only_to_chongqing_documents():
                         span=(0, len(text.text)), clauses=clauses, doc_number="杭政函〔2024〕16号",
                         issuers=["杭州市人民政府"])
     u = units.attach_units(text, hz, None).clauses[0].lead_units[0]
-    assert (u.name, u.canonical, u.known) == ("市发改委", "市发改委", False)  # 杭州's, not 重庆's
+    # 杭州's, from the standard names (grammars/units_standard.toml), not 重庆's entry
+    assert (u.name, u.canonical, u.known) == ("市发改委", "市发展改革委", True)
+    hz_reg = units.load_registry().for_document(hz)
+    assert hz_reg.lookup("重庆市发展和改革委员会") is None and hz_reg.lookup("市发展和改革委员会") == "市发展改革委"
     cq = replace(hz, title="重庆市人民政府关于…", doc_number="渝府发〔2022〕31号", issuers=["重庆市人民政府"])
     u = units.attach_units(text, cq, None).clauses[0].lead_units[0]
     assert (u.canonical, u.known) == ("市发展改革委", True)
@@ -529,3 +532,90 @@ def test_a_clause_view_is_the_slice_of_its_documents_loose_text():
         for b in range(a, len(t) + 1):
             direct, view = _Loose(t, a, b), _Loose(t, a, b, whole)
             assert (view.s, list(view.idx)) == (direct.s, list(direct.idx))
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 15: note styles of other provinces (the quotes are the issue's, from real documents)
+
+
+def _doc(body: str, number: str, registry=None) -> model.Document:
+    text = _text(body)
+    d = model.Document(title="t", span=(0, len(body)), clauses=build(text), doc_number=number)
+    return units.attach_units(text, d, registry)
+
+
+def test_shared_prefix_distributes_like_a_shared_suffix_guangdong():
+    doc = _doc("（一）做好就业工作。（责任单位：各地级以上市人民政府，省公安厅、发展改革委、住房城乡建设厅）\n",
+               "粤办函〔2023〕1号")
+    got = [(u.name, u.canonical, u.known) for u in doc.clauses[0].responsible_units]
+    assert got == [("各地级以上市人民政府", "各地级以上市人民政府", False), ("省公安厅", "省公安厅", True),
+                   ("发展改革委", "省发展改革委", True), ("住房城乡建设厅", "省住房城乡建设厅", True)]
+    # a unit printed with its own place keeps it: no 省四川证监局
+    doc = _doc("（一）做好。（责任单位：省委金融办、四川证监局、国家税务总局四川省税务局）\n", "川办规〔2025〕6号")
+    assert canon(doc.clauses[0].responsible_units) == ["省委金融办", "四川证监局", "国家税务总局四川省税务局"]
+
+
+def test_square_bracket_lists_without_role_words_and_a_rule_given_once_hangzhou():
+    body = ("一、总体要求（列第一位的为牵头单位，下同）\n"
+            "（一）发展群众体育。广泛开展全民健身活动。[市体育局、市民政局，各区、县（市）政府，市足协]\n"
+            "（二）培养体育人才。支持高校开设体育专业。[市教育局、杭师大]\n")
+    doc = _doc(body, "杭政办函〔2024〕3号")
+    one, two = doc.clauses[0].children
+    assert [(u.name, u.source) for u in one.lead_units] == [("市体育局", "rule carried on")]
+    assert names(one.responsible_units) == ["市民政局", "各区、县（市）政府", "市足协"]
+    assert [u.source for u in one.responsible_units] == ["note"] * 3
+    assert names(two.lead_units) == ["市教育局"] and names(two.responsible_units) == ["杭师大"]
+    assert not [w for w in doc.warnings if w.code == "note-unread"]
+
+
+def test_collective_units_stay_one_unit():
+    doc = _doc("（一）做好。（责任单位：市民政局，各区、县（市）政府，各区县（自治县）政府、有关区县政府）\n",
+               "杭政办函〔2024〕3号")
+    assert names(doc.clauses[0].responsible_units) == [
+        "市民政局", "各区、县（市）政府", "各区县（自治县）政府", "有关区县政府"]
+
+
+def test_prose_roles_when_a_clause_has_no_note():
+    body = ("（一）建立协调机制。由市发展改革委牵头，建立工作专班。\n"
+            "（二）完善就业服务。市教委会同市人力社保局负责指导高校做好就业服务。\n"
+            "（三）落实属地责任。各区县政府负责落实。\n")
+    one, two, three = _doc(body, "渝府办发〔2022〕9号").clauses
+    assert [(u.canonical, u.source) for u in one.lead_units] == [("市发展改革委", "prose")]
+    assert canon(two.lead_units) == ["市教委"] and canon(two.responsible_units) == ["市人力社保局"]
+    assert [u.source for u in three.responsible_units] == ["prose"]
+    assert names(three.responsible_units) == ["各区县政府"]
+
+
+def test_abbreviation_the_text_defines_resolves_wherever_used():
+    body = ("关于支持杭州师范大学（以下简称杭师大）发展的意见\n"
+            "（一）做好。[市教育局、杭师大]\n")
+    doc = _doc(body, "杭政办函〔2024〕3号")
+    u = doc.clauses[0].responsible_units[-1]
+    assert (u.name, u.canonical) == ("杭师大", "杭州师范大学")
+
+
+def test_heading_note_source_is_marked_on_inherited_leads_hangzhou():
+    text = load("units_hz_hangzhenghan_2024_16.txt")
+    doc = run(text)
+    top = doc.clauses[0]
+    assert [u.source for u in top.lead_units] == ["note"]
+    assert {u.source for c in top.children for u in c.lead_units} == {"heading note"}
+
+
+def test_user_registry_from_the_readme_overrides_and_adds(tmp_path):
+    """The README's own example entry, passed as --units, has an effect in a 杭州 document."""
+    readme = (DATA.parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[\[unit\]\]\ncanonical = \"市发展改革委\".*?)```", readme, re.S).group(1)
+    user = tmp_path / "my_units.toml"
+    user.write_text(block, encoding="utf-8")
+    reg = units.load_registry(user)
+    body = "（一）做好。（责任单位：杭州市发展和改革委员会、市发改委）\n"
+    doc = _doc(body, "杭政函〔2024〕16号", reg)
+    assert [(u.canonical, u.known) for u in doc.clauses[0].responsible_units] == [
+        ("市发展改革委", True), ("市发展改革委", True)]
+    without = _doc(body, "杭政函〔2024〕16号")
+    assert without.clauses[0].responsible_units[0].known is False  # the user's entry did it
+    # the user's canonical wins over a bundled one for the same spelling; bundled aliases stay
+    user.write_text('[[unit]]\ncanonical = "杭州市发改委"\naliases = ["市发改委"]\n', encoding="utf-8")
+    reg = units.load_registry(user)
+    assert reg.lookup("市发改委") == "杭州市发改委" and reg.lookup("市住房城乡建委") == "市住房城乡建设委"

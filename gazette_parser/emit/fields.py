@@ -255,6 +255,9 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("page", "integer", "Printed page of the name.", nullable=True),
         Field("page_index", "integer", "Physical page (1-based) of the name in the source file.",
               nullable=True, optional=True),
+        Field("source", S, "Where the role comes from: note (the clause's own note), heading note (its "
+              "section's), rule carried on (a 下同 rule or 以下均需…落实 given earlier), prose (由X牵头 in the text).",
+              nullable=True, optional=True),
     ]),
     "Target": ("A numeric target or policy parameter stated in a clause.", [
         Field("text", S, "The minimal phrase, as printed, e.g. 建成区绿化覆盖率不低于43%.", xml="elem"),
@@ -265,12 +268,15 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("value_max", "decimal", "Upper bound when comparator is range.", nullable=True),
         Field("unit", S, "Base unit; multipliers (万/亿/千) are folded into value: 1亿平方米 → value 100000000, unit 平方米. E.g. %, ‰, 元, 平方米, 个.", nullable=True),
         Field("year", "integer", "Year the target is due, when stated.", nullable=True),
-        Field("kind", S, "target: a goal to reach; parameter: a rate, cap, term ….",
-              enum=("target", "parameter")),
+        Field("kind", S, "target: a level to reach (by a year); parameter: a rate, amount, limit or ceiling a "
+              "policy sets; threshold: a bound or condition that decides who or what qualifies.",
+              enum=("target", "parameter", "threshold")),
         Field("span", "span", "The phrase. " + SPAN_DOC),
         Field("page", "integer", "Printed page of the phrase.", nullable=True),
         Field("page_index", "integer", "Physical page (1-based) of the phrase in the source file.",
               nullable=True, optional=True),
+        Field("relative_to", S, "The base a relative value is counted from (LPR, 起始价, 上年); value is then "
+              "the difference or share printed (LPR减20个基点 → -20 个基点).", nullable=True, optional=True),
     ]),
     "Warning": ("Something the parser could not place, with where it happened.", [
         Field("code", S, "Stable machine-readable code, e.g. toc-unmatched, xml-illegal-char.",
