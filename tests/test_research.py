@@ -232,7 +232,7 @@ def test_query_cites_and_cited_by(corpus):
 
 
 def test_graph_exports_load_in_networkx(corpus, tmp_path):
-    nx = pytest.importorskip("networkx")
+    import networkx as nx  # the test extra
     con = sqlite3.connect(corpus)
     n_cit = con.execute("SELECT count(*) FROM citations").fetchone()[0]
     n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -310,7 +310,6 @@ def _free_port() -> int:
 
 
 def test_datasette_serves_the_metadata_and_canned_queries(corpus):
-    pytest.importorskip("datasette")
     metadata = ROOT / "datasette" / "metadata.json"
     queries = json.loads(metadata.read_text(encoding="utf-8"))["databases"]["gazettes"]["queries"]
     port = _free_port()
