@@ -2,7 +2,7 @@
 
     >>> from gazette_parser.words import segment, cut
     >>> segment("由市住房城乡建委牵头")       # search mode, space-joined: what the index stores
-    '由 市住房城乡建委 住房 城乡 建委 牵头'   # (sub-words of long words follow them)
+    '由 住房 城乡 建委 市住房城乡建委 牵头'   # (the dictionary words inside a long word come first)
     >>> cut("市住房城乡建委")                 # precise mode: how a query term is read
     ['市住房城乡建委']
 
