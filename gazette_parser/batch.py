@@ -46,8 +46,9 @@ from .fsutil import display_path, plain_name, sqlite_uri, stage_file
 MANIFEST_NAME = "manifest.sqlite"
 MANIFEST_VERSION = "1"
 INPUT_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
-KIND_SUFFIX = {"json": ".json", "xml": ".xml", "akn": ".akn.xml"}
-FORMAT_KINDS = {"json": ("json",), "xml": ("xml",), "akn": ("akn",), "all": ("json", "xml", "akn")}
+KIND_SUFFIX = {"json": ".json", "xml": ".xml", "akn": ".akn.xml", "html": ".html"}
+FORMAT_KINDS = {"json": ("json",), "xml": ("xml",), "akn": ("akn",), "html": ("html",),
+                "all": ("json", "xml", "akn")}
 DONE = ("ok", "needs-ocr")
 
 

@@ -14,6 +14,15 @@ with the ``trigram`` tokenizer (SQLite ≥ 3.34), which finds any Chinese substr
 characters without word segmentation; triggers keep it in step with ``clauses``. It is declared
 with ``content="clauses"`` so Datasette detects it and shows a search box on the clauses table.
 Target values are stored as TEXT holding the exact decimal, never as floating point.
+
+Research tables (``RESEARCH_SCHEMA``, issue 17), created with the schema and added to an older
+index when it is next opened for writing (``ensure_research``, which back-fills them):
+  * ``clauses_words``: FTS5 over jieba's search-mode tokens of each clause's heading and text,
+    space-joined, with the ``unicode61`` tokenizer (rowid = clause id); word search for words of
+    any length (words.py). Written by ``insert_research``, emptied by a trigger on clause delete.
+  * ``citations`` and ``document_keys``: the citation and amendment graph (graph.py); every
+    citation printed in a clause becomes an edge, ``resolve_citations`` points it at the cited
+    document once that is indexed too.
 """
 
 from __future__ import annotations
@@ -160,7 +169,40 @@ CREATE TRIGGER clauses_au AFTER UPDATE ON clauses BEGIN
 END;
 """
 
-TABLES = ("meta", "issues", "documents", "issuers", "clauses", "units", "targets", "unit_aliases")
+RESEARCH_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS clauses_words USING fts5(
+    heading, text, tokenize="unicode61 remove_diacritics 0"
+);
+CREATE TRIGGER IF NOT EXISTS clauses_words_ad AFTER DELETE ON clauses BEGIN
+    DELETE FROM clauses_words WHERE rowid = old.id;
+END;
+CREATE TABLE IF NOT EXISTS citations (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,  -- the citing document
+    clause_id   INTEGER REFERENCES clauses(id) ON DELETE CASCADE,  -- NULL: outside the clauses
+    relation    TEXT NOT NULL DEFAULT 'cites',  -- cites | amends | republishes
+    kind        TEXT NOT NULL,            -- doc_number | order | title
+    printed     TEXT NOT NULL,            -- as printed: 国发〔2022〕12号, 《…》
+    key         TEXT NOT NULL,            -- normalised (graph.key_of): what document_keys holds
+    article     TEXT,                     -- amendments: the article changed (第十条)
+    target_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,  -- when indexed
+    span_start  INTEGER,                  -- in the clause's text (the title's, for title edges)
+    span_end    INTEGER
+);
+CREATE TABLE IF NOT EXISTS document_keys (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,            -- doc_number | order | title
+    key         TEXT NOT NULL,
+    PRIMARY KEY (key, document_id)
+);
+CREATE INDEX IF NOT EXISTS citations_document ON citations (document_id);
+CREATE INDEX IF NOT EXISTS citations_key ON citations (key);
+CREATE INDEX IF NOT EXISTS citations_target ON citations (target_document_id);
+CREATE INDEX IF NOT EXISTS document_keys_document ON document_keys (document_id);
+"""
+
+TABLES = ("meta", "issues", "documents", "issuers", "clauses", "units", "targets", "unit_aliases",
+          "citations", "document_keys")
 
 
 class IndexFailure(Exception):
@@ -237,7 +279,7 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
                 con.isolation_level = ""
                 check_ours(con, p)
                 return con
-            for statement in _statements(SCHEMA + meta):  # executescript would commit first
+            for statement in _statements(SCHEMA + RESEARCH_SCHEMA + meta):  # executescript would commit first
                 con.execute(statement)
             con.execute("COMMIT")
             con.isolation_level = ""
@@ -246,6 +288,8 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
         _load_aliases(con, None)
     else:
         check_ours(con, p)
+        if not readonly:
+            ensure_research(con)
     return con
 
 
@@ -485,6 +529,7 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
                         " VALUES (?,?,?,?,?,?,?,?)", unit_rows)
         con.executemany("INSERT INTO targets (clause_id, seq, text, indicator, comparator, value,"
                         " value_max, unit, year, kind, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)", target_rows)
+    insert_research(con, issue_id, data)
     return issue_id
 
 
@@ -558,6 +603,8 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
         if ok > 50:  # merge the FTS b-trees after a large load: faster searches
             with _suppress_busy():
                 con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+                if has_words(con):
+                    con.execute("INSERT INTO clauses_words (clauses_words) VALUES ('optimize')")
     finally:
         if con.in_transaction:
             con.execute("COMMIT")
@@ -587,10 +634,115 @@ def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Op
             return lambda: parse_to_dict(f, **(parse_kw or {}))
         return lambda: load_json_file(f)
 
-    return load_issues(con, ((str(f), loader(f)) for f in files), on_error=on_error)
+    result = load_issues(con, ((str(f), loader(f)) for f in files), on_error=on_error)
+    with con:
+        resolve_citations(con)
+    return result
 
 
 def stats(con: sqlite3.Connection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("issues", "documents", "clauses", "units", "targets")}
 
+
+
+# ----------------------------------------------------------------------------------------------
+# research tables: word search and the citation graph (issue 17)
+
+
+def has_words(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE name='clauses_words'").fetchone() is not None
+
+
+def ensure_research(con: sqlite3.Connection) -> None:
+    """Add the research tables to an index made before them, filling them from what it holds."""
+    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    if {"clauses_words", "citations", "document_keys"} <= have:
+        return
+    try:
+        with con:
+            con.executescript("BEGIN;\n" + RESEARCH_SCHEMA + "COMMIT;\n")
+    except sqlite3.OperationalError as e:
+        raise IndexFailure(f"cannot add the word and citation tables: {e}") from None
+    backfill_research(con)
+
+
+def backfill_research(con: sqlite3.Connection) -> None:
+    """Words and citations of every clause already in the index (no JSON needed)."""
+    from . import graph, words
+
+    with con:
+        rows = con.execute("SELECT id, document_id, heading, text FROM clauses ORDER BY id").fetchall()
+        con.executemany("INSERT INTO clauses_words (rowid, heading, text) VALUES (?,?,?)",
+                        [(r[0], words.segment(r[2]), words.segment(r[3])) for r in rows])
+        for r in rows:
+            _insert_citations(con, r[1], r[0], graph.find_citations(r[3]))
+        for d in con.execute("SELECT id, doc_number, title FROM documents").fetchall():
+            doc = {"doc_number": d[1], "title": d[2]}
+            con.executemany("INSERT OR IGNORE INTO document_keys VALUES (?,?,?)",
+                            [(d[0], k, key) for k, key in graph.document_keys(doc)])
+            _insert_citations(con, d[0], None, graph.title_amendments(d[2]))
+        resolve_citations(con)
+
+
+def _insert_citations(con: sqlite3.Connection, doc_id: int, clause_id: Optional[int], cits) -> None:
+    con.executemany(
+        "INSERT INTO citations (document_id, clause_id, relation, kind, printed, key, article, span_start,"
+        " span_end) VALUES (?,?,?,?,?,?,?,?,?)",
+        [(doc_id, clause_id, c.relation, c.kind, c.printed, c.key, c.article, c.span[0], c.span[1])
+         for c in cits])
+
+
+def insert_research(con: sqlite3.Connection, issue_id: int, data: dict) -> None:
+    """Word tokens, citations and document keys of one just-inserted issue (its JSON form).
+
+    Clause ids are read back in document order (clauses.seq), so this needs nothing from
+    ``insert_issue`` but the issue id. Citations stay unresolved until ``resolve_citations``.
+    """
+    if not has_words(con):
+        return
+    from . import graph, words
+
+    docs = con.execute("SELECT id, seq FROM documents WHERE issue_id=? ORDER BY seq", (issue_id,)).fetchall()
+    by_seq = {r[1]: r[0] for r in docs}
+    for dseq, doc in enumerate(data.get("documents") or []):
+        if not isinstance(doc, dict) or dseq not in by_seq:
+            continue
+        doc_id = by_seq[dseq]
+        cids = [r[0] for r in con.execute("SELECT id FROM clauses WHERE document_id=? ORDER BY seq", (doc_id,))]
+        clauses = [c for c, _, _ in _walk(doc.get("clauses") or [])]
+        con.executemany("INSERT INTO clauses_words (rowid, heading, text) VALUES (?,?,?)",
+                        [(cid, words.segment(c.get("heading")), words.segment(c.get("text")))
+                         for cid, c in zip(cids, clauses)])
+        con.executemany("INSERT OR IGNORE INTO document_keys VALUES (?,?,?)",
+                        [(doc_id, k, key) for k, key in graph.document_keys(doc)])
+        in_clauses: set[str] = set()
+        for cid, c in zip(cids, clauses):
+            cits = graph.find_citations(c.get("text"))
+            in_clauses.update(x.key for x in cits)
+            _insert_citations(con, doc_id, cid, cits)
+        rest = []
+        for num in doc.get("cited_doc_numbers") or []:
+            hit = graph.number_key(num) if isinstance(num, str) else None
+            if hit and hit[1] not in in_clauses:
+                in_clauses.add(hit[1])
+                rest.append(graph.Citation(hit[0], num, hit[1], (None, None)))
+        _insert_citations(con, doc_id, None, rest + graph.title_amendments(doc.get("title")))
+        for at, cit in graph.declared_amendments(doc):
+            cid = cids[at] if at is not None and 0 <= at < len(cids) else None
+            _insert_citations(con, doc_id, cid, [cit])
+
+
+def resolve_citations(con: sqlite3.Connection) -> int:
+    """Point every unresolved citation at the indexed document with its key (not the citing one:
+    a notice naming the plan it issues is no edge). Returns how many citations are resolved."""
+    if not has_words(con):
+        return 0
+    con.execute(
+        "UPDATE citations SET target_document_id = (SELECT min(k.document_id) FROM document_keys k"
+        " WHERE k.key = citations.key AND k.document_id != citations.document_id)"
+        " WHERE target_document_id IS NULL")
+    con.execute("DELETE FROM citations WHERE relation = 'cites' AND target_document_id IS NULL AND"
+                " EXISTS (SELECT 1 FROM document_keys k WHERE k.key = citations.key"
+                " AND k.document_id = citations.document_id)")
+    return con.execute("SELECT count(*) FROM citations WHERE target_document_id IS NOT NULL").fetchone()[0]

@@ -4,9 +4,14 @@
     >>> rows = run_query("gazettes.db", Query(lead="市城市管理局", text="垃圾分类"))
 
 Filters combine with AND. ``text`` is searched in clause headings and text: every
-whitespace-separated term must occur; terms of three or more characters use the FTS5 trigram
-index (ranked by bm25), shorter ones fall back to a substring scan (LIKE), since a trigram index
-cannot look up fewer than three characters. Unit filters match the canonical name and every alias
+whitespace-separated term must occur. A term jieba's dictionary knows as a word (就业, 住房,
+市住房城乡建委; the index's dictionary, see words.py) is looked up in the word table
+``clauses_words`` and matches clauses that contain it as a word; other terms of three or more
+characters use the FTS5 trigram index (any substring); both rank by bm25 (summed). Shorter
+non-words fall back to a substring scan (instr, unranked: document order), since a trigram index
+cannot look up fewer than three characters. ``substring=True`` (``--substring``) reads every term
+as a substring. An index made before the word table (or opened
+read-only before it was back-filled) is searched by substring as before. Unit filters match the canonical name and every alias
 the unit registry knows (stored in the database at index time, plus the installed registry).
 """
 
@@ -51,6 +56,7 @@ class Query:
     date_to: Optional[str] = None
     limit: Optional[int] = None
     columns: list[str] = field(default_factory=list)
+    substring: bool = False  # match --text terms as substrings, never as words
 
 
 # ----------------------------------------------------------------------------------------------
@@ -135,6 +141,72 @@ def fts_phrase(term: str) -> str:
 # the query
 
 
+def text_terms(text: str) -> list[str]:
+    terms = [t for t in re.split(r"\s+", text.strip()) if t]
+    if not terms:
+        raise QueryError("--text is empty")
+    return terms
+
+
+def plan_terms(con: sqlite3.Connection, terms: list[str], substring: bool = False) -> dict[str, list[str]]:
+    """How each term is looked up: ``words`` (a dictionary word, in the jieba word table),
+    ``trigram`` (a substring of ≥3 characters) or ``scan`` (a shorter non-word: LIKE)."""
+    from .index import has_words
+
+    plan: dict[str, list[str]] = {"words": [], "trigram": [], "scan": []}
+    use_words = not substring and has_words(con) and _words_filled(con)
+    for t in terms:
+        if use_words and _is_dictionary_word(t):
+            plan["words"].append(t)
+        elif len(t) >= 3:
+            plan["trigram"].append(t)
+        else:
+            plan["scan"].append(t)
+    return plan
+
+
+def _words_filled(con: sqlite3.Connection) -> bool:
+    """The word table covers the clauses (it is filled after it is made, for an older index): the
+    first and the last clause have their words (two rowid look-ups, not a count)."""
+    return con.execute("SELECT NOT EXISTS (SELECT 1 FROM clauses c WHERE c.id IN ((SELECT min(id) FROM clauses),"
+                       " (SELECT max(id) FROM clauses)) AND NOT EXISTS (SELECT 1 FROM clauses_words w"
+                       " WHERE w.rowid = c.id))").fetchone()[0] == 1
+
+
+def _is_dictionary_word(term: str) -> bool:
+    from .words import tokenizer
+
+    tk = tokenizer()
+    return bool(tk.FREQ.get(term)) and any(ch.isalnum() for ch in term)
+
+
+def text_filter(con: sqlite3.Connection, text: str, substring: bool = False):
+    """SQL pieces for --text: (joins, where, join args, where args, rank expression).
+
+    Dictionary words are matched in the word table (clauses_words: jieba tokens), other terms of
+    three or more characters in the trigram table; both rank by bm25, summed when both are used.
+    Shorter non-words fall back to a substring scan, which cannot rank: a query of only such
+    terms comes back in document order.
+    """
+    terms = text_terms(text)
+    plan = plan_terms(con, terms, substring)
+    joins, where, args_join, args, ranks = [], [], [], [], []
+    if plan["words"]:
+        joins.append("JOIN (SELECT rowid AS wid, bm25(clauses_words) AS wrank FROM clauses_words "
+                     "WHERE clauses_words MATCH ?) fw ON fw.wid = c.id")
+        args_join.append(" AND ".join(fts_phrase(t) for t in plan["words"]))
+        ranks.append("fw.wrank")
+    if plan["trigram"]:
+        joins.append("JOIN (SELECT rowid AS fid, bm25(clauses_fts) AS rank FROM clauses_fts "
+                     "WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
+        args_join.append(" AND ".join(fts_phrase(t) for t in plan["trigram"]))
+        ranks.append("f.rank")
+    for t in plan["scan"]:
+        where.append("(instr(coalesce(c.heading, ''), ?) > 0 OR instr(coalesce(c.text, ''), ?) > 0)")
+        args += [t, t]
+    return joins, where, args_join, args, " + ".join(ranks)
+
+
 def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[str, list]:
     """The SELECT for ``q`` and its arguments; with ``count``, the SELECT count(*) of its rows
     (no ranking, order or limit)."""
@@ -145,24 +217,13 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
     with_targets = q.year_target is not None
 
     if q.text is not None:
-        terms = [t for t in re.split(r"\s+", q.text.strip()) if t]
-        if not terms:
-            raise QueryError("--text is empty")
-        long_terms = [t for t in terms if len(t) >= 3]
-        for t in terms:
-            if len(t) < 3:
-                where.append("(instr(coalesce(c.heading, ''), ?) > 0 OR instr(coalesce(c.text, ''), ?) > 0)")
-                args += [t, t]
-        if long_terms and count:
-            joins.append("JOIN (SELECT rowid AS fid FROM clauses_fts WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
-            args_join = [" AND ".join(fts_phrase(t) for t in long_terms)]
-        elif long_terms:
-            joins.append("JOIN (SELECT rowid AS fid, bm25(clauses_fts) AS rank FROM clauses_fts "
-                         "WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
-            args_join = [" AND ".join(fts_phrase(t) for t in long_terms)]
-            order = "f.rank, " + order
-        else:
-            args_join = []
+        j, w, aj, a, rank = text_filter(con, q.text, q.substring)
+        joins += j
+        where += w
+        args_join = aj
+        args += a
+        if rank and not count:
+            order = rank + ", " + order
     else:
         args_join = []
 

@@ -158,7 +158,9 @@ def test_cli_formats_table_json_csv(small_db):
     r = _invoke("query", "--db", small_db, "--year-target", "2025", "--format", "json")
     data = json.loads(r.output)
     assert [d["value"] for d in data] == ["35", "12.50"] and data[0]["doc_number"] == "渝府办发〔2023〕7号"
-    r = _invoke("query", "--db", small_db, "--text", "分类", "--format", "csv", "--columns", "doc_number,path,page")
+    # --substring: unranked substring scan, in document order (word search ranks by bm25 instead)
+    r = _invoke("query", "--db", small_db, "--text", "分类", "--substring", "--format", "csv",
+                "--columns", "doc_number,path,page")
     assert list(csv.reader(io.StringIO(r.output))) == [
         ["doc_number", "path", "page"], ["渝府办发〔2023〕7号", "1", "1"], ["渝府办发〔2023〕7号", "1.1", "1"],
         ["渝府发〔2022〕31号", "1", "2"]]
@@ -289,7 +291,7 @@ def test_sample_text_query_finds_every_mention(sample):
     for term in ("老旧小区", "垃圾分类", "城市更新", "公园", "融资"):
         expected = Counter(_key(d, c) for d, c in _clauses(data)
                            if term in (c["heading"] or "") or term in (c["text"] or ""))
-        got = Counter((r["doc_number"], r["path"], r["heading"]) for r in _q(db, text=term))
+        got = Counter((r["doc_number"], r["path"], r["heading"]) for r in _q(db, text=term, substring=True))
         assert got == expected, term
     assert _q(db, text="老旧小区"), "the sample mentions 老旧小区"
 

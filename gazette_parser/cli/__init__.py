@@ -69,6 +69,7 @@ def main():
     gazette-parse batch INPUT… -o DIR   convert many files, resumably
     gazette-parse index OUTPUT… --db DB load outputs into SQLite
     gazette-parse query --db DB …       query the index
+    gazette-parse graph --db DB         export the citation graph (JSON, GraphML)
     gazette-parse validate FILE…        validate outputs against the schemas
     """
 
@@ -80,6 +81,7 @@ def _register() -> None:
     main.add_command(batch.batch_command, "batch")
     main.add_command(index.index_command, "index")
     main.add_command(index.query_command, "query")
+    main.add_command(index.graph_command, "graph")
     main.add_command(validate.validate_command, "validate")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-FORMATS = ("json", "xml", "akn", "all")
+FORMATS = ("json", "xml", "akn", "html", "all")
 
 
 def backend_option(f):
@@ -21,7 +21,8 @@ def ocr_option(f):
 
 def format_option(f):
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
-                        help="Output format; `all` writes FILE.json, FILE.xml and FILE.akn.xml.")(f)
+                        help="Output format (html: one self-contained page to read in a browser); "
+                        "`all` writes FILE.json, FILE.xml and FILE.akn.xml.")(f)
 
 
 def grammar_options(f):

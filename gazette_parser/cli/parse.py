@@ -121,4 +121,4 @@ def _output_name(output: str, kind: str, fmt: str) -> str:
         if stem.endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    return stem + {"json": ".json", "xml": ".xml", "akn": ".akn.xml"}[kind]
+    return stem + {"json": ".json", "xml": ".xml", "akn": ".akn.xml", "html": ".html"}[kind]

@@ -1,7 +1,8 @@
-"""emit: the model → JSON (json.py), our XML (xml.py), Akoma Ntoso (akn.py).
+"""emit: the model → JSON (json.py), our XML (xml.py), Akoma Ntoso (akn.py), a web page (html.py).
 
-``render(issue, fmt)`` gives ``{kind: text}`` for ``fmt`` in json | xml | akn | all, the kinds being
-"json", "xml" and "akn" (file suffixes .json, .xml, .akn.xml). Every text is deterministic:
+``render(issue, fmt)`` gives ``{kind: text}`` for ``fmt`` in json | xml | akn | html | all, the kinds
+being "json", "xml", "akn" and "html" (file suffixes .json, .xml, .akn.xml, .html); ``all`` is
+the three data formats (json, xml, akn), not the page. Every text is deterministic:
 the same issue renders byte-identically on every run.
 """
 
@@ -14,8 +15,12 @@ FORMATS = ("json", "xml", "akn")
 
 def render(issue: Issue, fmt: str, include_text: bool = False) -> dict[str, str]:
     """The issue in one format, or in all three (``fmt="all"``), as ``{kind: text}``."""
+    if fmt == "html":
+        from .html import dumps
+
+        return {"html": dumps(issue)}
     if fmt not in (*FORMATS, "all"):
-        raise ValueError(f"unknown format {fmt!r} (expected one of json, xml, akn, all)")
+        raise ValueError(f"unknown format {fmt!r} (expected one of json, xml, akn, html, all)")
     kinds = FORMATS if fmt == "all" else (fmt,)
     out: dict[str, str] = {}
     for kind in kinds:

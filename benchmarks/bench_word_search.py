@@ -1,0 +1,116 @@
+"""Word search at scale: 2-character word queries on an index of 1,000 generated issues (issue 17).
+
+    python benchmarks/bench_word_search.py [--issues 1000] [--db PATH [--reuse]] [--repeat 7]
+
+The issues are bench_index.py's (the sample issue, each copy with its own numbers, dates and
+reshuffled sentences). For each word it reports the median time of a ranked query for the top 20
+(what a search page shows) and of the whole result, and checks recall and precision exactly: the
+clauses that contain the word *as a word* are found by segmenting, with jieba, every clause that
+contains its characters at all (a substring scan), and must be exactly the clauses returned.
+Writes benchmarks/results/bench_word_search.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import gazette_parser  # noqa: E402
+from bench_index import generate  # noqa: E402
+from gazette_parser.index import load_issues, open_index, stats  # noqa: E402
+from gazette_parser.query import Query, run_query  # noqa: E402
+from gazette_parser.words import segment  # noqa: E402
+
+WORDS = ["就业", "住房", "养老", "消费", "融资", "公园", "绿化"]
+LIMIT_MS = 50.0
+
+
+def _timed(db, q: Query, repeat: int):
+    times, rows = [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        rows = run_query(db, q)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), max(times), rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--issues", type=int, default=1000)
+    ap.add_argument("--db", help="keep the database here (default: a temporary file)")
+    ap.add_argument("--reuse", action="store_true", help="use an existing --db instead of rebuilding it")
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    db = Path(args.db) if args.db else Path(tmp.name) / "bench.db"
+    build = None
+    if not (args.reuse and db.exists()):
+        if db.exists():
+            db.unlink()
+        template = json.loads(gazette_parser.parse(ROOT / "samples" / "cq-gazette-2022-14.txt").to_json(),
+                              parse_float=Decimal)
+        con = open_index(db)
+        t0 = time.perf_counter()
+        ok, failed = load_issues(con, ((d["source"]["path"], lambda d=d: d)
+                                       for d in generate(template, args.issues)))
+        assert (ok, failed) == (args.issues, 0)
+        build = time.perf_counter() - t0
+        con.close()
+    con = open_index(db, create=False, readonly=True)
+    counts = stats(con)
+    run_query(db, Query(text="就业", limit=1))  # load jieba once, as a long-running process would
+
+    results, ok = [], True
+    for w in WORDS:
+        top_med, top_max, top = _timed(db, Query(text=w, limit=20), args.repeat)
+        all_med, all_max, rows = _timed(db, Query(text=w), max(3, args.repeat // 2))
+        got = {r["clause_id"] for r in rows}
+        expected = {cid for cid, h, t in con.execute(
+            "SELECT id, heading, text FROM clauses WHERE instr(coalesce(heading, ''), ?) > 0 "
+            "OR instr(coalesce(text, ''), ?) > 0", (w, w))
+            if w in segment(h).split() or w in segment(t).split()}
+        ranks = dict(con.execute("SELECT rowid, bm25(clauses_words) FROM clauses_words WHERE clauses_words "
+                                 "MATCH ?", (f'"{w}"',)))
+        ranked = [ranks[r["clause_id"]] for r in top] == sorted(ranks[r["clause_id"]] for r in top)
+        exact = got == expected
+        ok = ok and exact and ranked and top_med < LIMIT_MS
+        results.append({"word": w, "hits": len(rows), "expected": len(expected), "exact": exact,
+                        "ranked": ranked, "top20_median_ms": round(top_med, 1), "top20_max_ms": round(top_max, 1),
+                        "all_median_ms": round(all_med, 1), "all_max_ms": round(all_max, 1)})
+    con.close()
+    size_mb = db.stat().st_size / 2**20
+
+    print(f"index: {counts['issues']} issues, {counts['clauses']} clauses; "
+          + (f"built in {build:.0f} s; " if build is not None else "reused; ")
+          + f"{size_mb:.0f} MB; {os.cpu_count()} cores\n")
+    print("| word | hits | = words by segmentation | bm25 order | top 20 median / max ms | all rows median / max ms |")
+    print("|---|---:|---|---|---:|---:|")
+    for r in results:
+        print(f"| {r['word']} | {r['hits']} | {'yes' if r['exact'] else 'NO (%d)' % r['expected']} | "
+              f"{'yes' if r['ranked'] else 'NO'} | {r['top20_median_ms']} / {r['top20_max_ms']} | "
+              f"{r['all_median_ms']} / {r['all_max_ms']} |")
+    print(f"\n{'PASS' if ok else 'FAIL'}: every word exact, ranked, top 20 in < {LIMIT_MS:.0f} ms")
+    res = ROOT / "benchmarks" / "results"
+    res.mkdir(parents=True, exist_ok=True)
+    (res / "bench_word_search.json").write_text(json.dumps(
+        {"issues": counts["issues"], "clauses": counts["clauses"], "build_s": build and round(build, 1),
+         "size_mb": round(size_mb, 1), "words": results, "pass": ok}, ensure_ascii=False, indent=2) + "\n")
+    tmp.cleanup()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
