@@ -73,7 +73,7 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated on/before DATE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--columns", help="Comma-separated columns to show (see --help-columns).")
-@click.option("--limit", type=click.IntRange(min=0, max=2**63 - 1), help="At most this many rows; 0 = all. The table stops at 50 unless told, "
+@click.option("--limit", type=int, help="At most this many rows; 0 = all. The table stops at 50 unless told, "
               "and says how many more there are; json and csv give all rows unless told.")
 @click.option("--help-columns", is_flag=True, help="List the available columns and exit.")
 @click.option("--cites", metavar="KEY", help="Citations of KEY (a 文号, 令 number or title): who cites it, where.")
