@@ -796,6 +796,8 @@ def distinct_paths(text: Text, document: Document) -> Document:
     clauses one path. The second keeps its label but moves to the smallest ordinal above its
     predecessor that no sibling prints (一 二 二 三 → paths 1 2 4 3, so 三、 keeps the path
     citations use); its children move with it, and a ``clause-path-moved`` warning says so.
+    第X条之一 shares 第X条's last number and is told apart by its ``suffix``, so a clause's place
+    among its siblings is (body, number, suffix).
     """
     warnings: list[Warning] = []
 
@@ -808,20 +810,20 @@ def distinct_paths(text: Text, document: Document) -> Document:
 
     def fix(siblings: list[Clause]) -> list[Clause]:
         out: list[Clause] = []
-        seen: set[tuple[int, int]] = set()
-        printed = {(c.body, c.path[-1]) for c in siblings if c.path}
+        seen: set[tuple] = set()
+        printed = {(c.body, c.path[-1], None) for c in siblings if c.path}
         prev: dict[int, int] = {}
         for c in siblings:
-            if c.path and (c.body, c.path[-1]) in seen:
+            if c.path and (c.body, c.path[-1], c.suffix) in seen:
                 n = prev.get(c.body, c.path[-1]) + 1
-                while (c.body, n) in printed or (c.body, n) in seen:
+                while (c.body, n, None) in printed or (c.body, n, None) in seen:
                     n += 1
                 warnings.append(Warning(
                     "clause-path-moved", f"{c.label} repeats number {c.path[-1]}: its path uses {n}",
                     page=text.page(c.span[0]), span=c.span, page_index=text.page_index(c.span[0])))
                 c = move(c, len(c.path) - 1, n)
             if c.path:
-                seen.add((c.body, c.path[-1]))
+                seen.add((c.body, c.path[-1], c.suffix))
                 prev[c.body] = c.path[-1]
             out.append(replace(c, children=fix(c.children)))
         return out

@@ -147,8 +147,15 @@ def title_amendments(title: Optional[str]) -> list[Citation]:
             for t in g["title"].finditer(title, m.start("what"), m.end("what"))]
 
 
-def declared_amendments(doc: dict) -> list[tuple[Optional[int], Citation]]:
-    """The document's ``amendments`` field, when present: (clause index or None, Citation)."""
+def declared_amendments(doc: dict, documents: Optional[list] = None) -> list[tuple[Optional[int], Citation]]:
+    """The document's ``amendments`` field, when present: (clause index or None, Citation).
+
+    The document stage writes each item as ``{act, location: {text, article, …}, span, target, …}``
+    (README, Amendments): ``act`` is the title as cited, ``location.text`` the article as printed
+    (第二条第一款), and ``target`` the index in ``documents`` of the act re-published in the same
+    issue, which adds a ``republishes`` edge to it. The clause is found from ``span`` by the caller
+    when ``clause`` is not given.
+    """
     items = doc.get("amendments")
     if not isinstance(items, list):
         return []
@@ -166,8 +173,15 @@ def declared_amendments(doc: dict) -> list[tuple[Optional[int], Citation]]:
         clause = item.get("clause") if isinstance(item.get("clause"), int) else None
         kind, key = key_of(printed)
         article = item.get("article") if isinstance(item.get("article"), str) else None
+        location = item.get("location")
+        if article is None and isinstance(location, dict) and isinstance(location.get("text"), str):
+            article = location["text"] or None
         out.append((clause, Citation(kind, printed, key, span, "amends", article)))
         rep = item.get("republished")
+        target = item.get("target")
+        if not isinstance(rep, str) and isinstance(target, int) and not isinstance(target, bool) \
+                and documents and 0 <= target < len(documents) and isinstance(documents[target], dict):
+            rep = documents[target].get("title")
         if isinstance(rep, str) and rep.strip():
             rk, rkey = key_of(rep)
             out.append((clause, Citation(rk, rep, rkey, span, "republishes")))

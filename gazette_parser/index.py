@@ -728,9 +728,22 @@ def insert_research(con: sqlite3.Connection, issue_id: int, data: dict) -> None:
                 in_clauses.add(hit[1])
                 rest.append(graph.Citation(hit[0], num, hit[1], (None, None)))
         _insert_citations(con, doc_id, None, rest + graph.title_amendments(doc.get("title")))
-        for at, cit in graph.declared_amendments(doc):
+        for at, cit in graph.declared_amendments(doc, data.get("documents")):
+            if at is None and cit.span[0] is not None:
+                at = _clause_at(clauses, cit.span[0])
             cid = cids[at] if at is not None and 0 <= at < len(cids) else None
             _insert_citations(con, doc_id, cid, [cit])
+
+
+def _clause_at(clauses: list, offset: int) -> Optional[int]:
+    """Index of the innermost clause (in document order) whose span holds ``offset``."""
+    found = None
+    for i, c in enumerate(clauses):
+        span = c.get("span") if isinstance(c, dict) else None
+        if isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span) \
+                and span[0] <= offset < span[1]:
+            found = i  # document order is pre-order: a later hit lies inside an earlier one
+    return found
 
 
 def resolve_citations(con: sqlite3.Connection) -> int:

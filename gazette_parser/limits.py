@@ -36,14 +36,17 @@ class _OutOfTime(BaseException):
     """Raised by the alarm: a BaseException, so no reader's ``except Exception`` swallows it."""
 
 
-def set_memory_limit(megabytes: Optional[int]) -> None:
-    """Cap this process's address space at ``megabytes`` (never above a hard limit already set)."""
+def set_memory_limit(megabytes: Optional[int]) -> Optional[int]:
+    """Cap this process's address space at ``megabytes`` (never above a hard limit already set).
+
+    Returns the soft limit it replaced (None when nothing was set), for ``restore_memory_limit``.
+    """
     if not megabytes:
-        return
+        return None
     try:
         import resource
     except ImportError:  # pragma: no cover - not POSIX
-        return
+        return None
     limit = int(megabytes) * 1024 * 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
@@ -52,13 +55,25 @@ def set_memory_limit(megabytes: Optional[int]) -> None:
         limit = min(limit, soft)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return soft
+
+
+def restore_memory_limit(soft: Optional[int]) -> None:
+    """Put back the soft limit ``set_memory_limit`` replaced: a budget ends with its block, so a
+    library caller (or a test process that later starts a browser) keeps its own address space."""
+    if soft is None:
+        return
+    import resource
+
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (soft, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
 @contextlib.contextmanager
 def budget(seconds: Optional[float], megabytes: Optional[int] = None,
            file: Optional[str] = None) -> Iterator[None]:
     """Run the block within ``seconds`` and ``megabytes``; else raise BudgetExceeded for ``file``."""
-    set_memory_limit(megabytes)
+    previous_soft = set_memory_limit(megabytes)
     use_alarm = bool(seconds) and threading.current_thread() is threading.main_thread() \
         and hasattr(signal, "setitimer")
 
@@ -82,3 +97,4 @@ def budget(seconds: Optional[float], megabytes: Optional[int] = None,
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+        restore_memory_limit(previous_soft)

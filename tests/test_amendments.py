@@ -170,7 +170,7 @@ def test_the_act_is_named_by_the_item_or_by_its_group_heading():
             "（二）将第五条中的“市政府”修改为“市人民政府”。\n"
             "二、将《重庆市乙实施细则》第七条第二款中的“三十日”修改为“十五日”。\n"
             "重庆市人民政府\n2023年3月1日\n")
-    (d,) = gazette_parser.parse(text).documents
+    (d,) = gazette_parser.parse(text=text).documents
     got = [(a.label, a.act, a.operation, a.location.text, a.old_text, a.new_text) for a in d.amendments]
     assert got == [("（一）", "重庆市甲管理办法", "删去", "第三条", None, None),
                    ("（二）", "重庆市甲管理办法", "修改", "第五条", "市政府", "市人民政府"),
@@ -187,7 +187,7 @@ def test_items_naming_their_act_insertions_of_text_and_repeals():
             "五、删去《重庆市甲管理办法》第九条。\n"
             "六、将《重庆市甲管理办法》第十条调整为第九条。\n"
             "重庆市人民政府\n2023年3月1日\n")
-    (d,) = gazette_parser.parse(text).documents
+    (d,) = gazette_parser.parse(text=text).documents
     got = [(a.act, a.operation, a.element, a.location and a.location.text, a.position and a.position.text,
             _text(a.new_text)) for a in d.amendments]
     jia = "重庆市甲管理办法"

@@ -236,7 +236,7 @@ CODE = """某某法典
 
 
 def test_parts_subparts_and_inserted_articles_written_from_the_patterns():
-    (doc,) = gazette_parser.parse(CODE).documents
+    (doc,) = gazette_parser.parse(text=CODE).documents
     got = [(c.numbering, c.path, c.suffix) for c in walk(doc.clauses)]
     assert got == [
         ("part", [1], None), ("chapter", [1, 1], None),
@@ -256,7 +256,7 @@ def test_a_long_title_of_eight_joint_issuers_on_one_line_is_found():
     title = issuers + "关于办理走私、非法出入境及妨害国（边）境管理等刑事案件适用法律若干问题的联合规定和配套意见的解释"
     assert len(title) > 90  # longer than any title line of a notice
     text = title + "\n（2024年6月1日起施行）\n第一条　为了依法惩治犯罪，制定本规定。\n第二条　本规定自发布之日起施行。\n"
-    (doc,) = gazette_parser.parse(text).documents
+    (doc,) = gazette_parser.parse(text=text).documents
     assert doc.title == title
     assert [c.label for c in doc.clauses] == ["第一条", "第二条"]
 

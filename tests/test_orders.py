@@ -112,7 +112,7 @@ def test_contents_entries_map_onto_the_order_and_the_republished_acts(entry):
     first = raw.split("\n【市政府令】\n\n", 1)[1].split("……", 1)[0]
     if entry is not None:
         raw = raw.replace(first + "……", entry + "……", 1)
-    issue = gazette_parser.parse(raw)
+    issue = gazette_parser.parse(text=raw)
     codes = {w.code for w in issue.warnings}
     assert not codes & {"toc-unmatched", "doc-not-in-toc"}
     assert len(issue.toc) == len(issue.documents) == 4
@@ -157,7 +157,7 @@ def test_republished_acts_are_found_when_the_sentence_does_not_name_them_all(sen
     raw = (DATA / "cq_zhengfuling_361.txt").read_text(encoding="utf-8")
     named = "《重庆市城市道路桥梁管理办法》《重庆市公共租赁住房管理实施细则》根据本决定作相应修改和调整后，重新公布。"
     assert named in raw
-    issue = gazette_parser.parse(raw.replace(named, sentence))
+    issue = gazette_parser.parse(text=raw.replace(named, sentence))
     assert [(d.title, d.promulgated_by) for d in issue.documents[1:]] == [
         ("重庆市城市道路桥梁管理办法", "重庆市人民政府令第361号"),
         ("重庆市公共租赁住房管理实施细则", "重庆市人民政府令第361号")]
@@ -185,7 +185,7 @@ def test_acts_the_contents_split_off_are_promulgated_by_the_order_whose_decision
     assert raw.count(by_number) == 2
     by_title = ("根据2023年2月10日《重庆市人民政府关于修改〈重庆市城市道路桥梁管理办法〉和〈重庆市公共租赁住房"
                 "管理实施细则〉的决定》修正")
-    issue = gazette_parser.parse(raw.replace(by_number, by_title))
+    issue = gazette_parser.parse(text=raw.replace(by_number, by_title))
     got = [(d.title, d.doc_number, d.promulgated_by, d.date) for d in issue.documents[1:3]]
     assert got == [("重庆市城市道路桥梁管理办法", None, "重庆市人民政府令第361号", "2023-02-10"),
                    ("重庆市公共租赁住房管理实施细则", None, "重庆市人民政府令第361号", "2023-02-10")]

@@ -68,7 +68,7 @@ SNIPPET = """某市城市绿化管理办法
 
 
 def test_references_on_a_regulation_written_from_the_patterns():
-    by = {tuple(c.path): c for d in gazette_parser.parse(SNIPPET).documents for c in walk(d.clauses)}
+    by = {tuple(c.path): c for d in gazette_parser.parse(text=SNIPPET).documents for c in walk(d.clauses)}
     assert [(r.text, r.relative, r.item, r.path) for r in by[(2, 2)].refs] == [
         ("前款第（二）项", "前款", 2, [2, 1, 2]), ("本办法第五条", None, None, [5])]
     assert [(r.text, r.path) for r in by[(3,)].refs] == [("本办法第二条第一款第一项", [2, 1, 1]),

@@ -256,47 +256,44 @@ def test_graph_exports_load_in_networkx(corpus, tmp_path):
     assert r.exit_code == 0 and "unresolved key(s)" in r.output
 
 
-def _amending_issue():
-    base = json.loads(SMALL.read_text(encoding="utf-8"))
-    act = base["documents"][1]
-    act["title"] = "重庆市生活垃圾管理办法"
-    decision = json.loads(json.dumps(base["documents"][0]))
-    decision["title"] = "重庆市人民政府关于修改《重庆市生活垃圾管理办法》的决定"
-    decision["doc_number"] = "渝府令第9号"
-    decision["doc_number_parts"] = {"prefix": "渝府令", "year": None, "serial": 9}
-    decision["clauses"] = [dict(decision["clauses"][0], children=[],
-                                text="一、将《重庆市生活垃圾管理办法》第一条修改为：“为了规范分类，制定本办法。”")]
-    decision["amendments"] = [{"act": "《重庆市生活垃圾管理办法》", "article": "第一条", "clause": 0,
-                               "republished": "重庆市生活垃圾管理办法"}]
-    base["documents"] = [act, decision]
-    base["source"]["sha256"] = "f" * 64
-    return base
+ORDER_361 = ROOT / "tests" / "data" / "cq_zhengfuling_361.txt"  # a 令: a 修改决定 and the two acts it re-publishes
+ACTS_361 = ["重庆市城市道路桥梁管理办法", "重庆市公共租赁住房管理实施细则"]
+
+
+def _index_order(tmp_path) -> tuple[Path, dict]:
+    src = tmp_path / "ling361.json"
+    src.write_text(gazette_parser.parse(ORDER_361, ocr="never").to_json(), encoding="utf-8")
+    db = tmp_path / "g.db"
+    assert _invoke("index", src, "--db", db).exit_code == 0
+    return db, json.loads(src.read_text(encoding="utf-8"))
 
 
 def test_amendments_are_edges_of_the_same_graph(tmp_path):
-    src = tmp_path / "amend.json"
-    src.write_text(json.dumps(_amending_issue(), ensure_ascii=False), encoding="utf-8")
-    db = tmp_path / "g.db"
-    assert _invoke("index", src, "--db", db).exit_code == 0
-    r = _invoke("query", "--db", db, "--amends", "--format", "json")
-    rows = json.loads(r.output)
-    got = sorted((x["relation"], x["article"] or "", x["to_title"], x["labels"] or "") for x in rows)
-    assert got == [("amends", "", "重庆市生活垃圾管理办法", ""),  # from the title
-                   ("amends", "第一条", "重庆市生活垃圾管理办法", "一、"),  # the declared field (clause 0)
-                   ("amends", "第一条", "重庆市生活垃圾管理办法", "一、"),  # from the clause's text
-                   ("republishes", "", "重庆市生活垃圾管理办法", "一、")]
-    assert all(x["from_doc_number"] == "渝府令第9号" and x["resolved"] for x in rows)
+    db, data = _index_order(tmp_path)
+    decision = data["documents"][0]
+    assert [d["title"] for d in data["documents"][1:]] == ACTS_361
+    rows = json.loads(_invoke("query", "--db", db, "--amends", "--format", "json").output)
+    assert all(x["from_doc_number"] == "重庆市人民政府令第361号" and x["resolved"] for x in rows)
+    amends = sorted((x["to_title"], x["article"] or "") for x in rows if x["relation"] == "amends")
+    # the decision's title names both acts; each amending item names an act and a place
+    expected = sorted([(t, "") for t in ACTS_361]
+                      + [(a["act"], a["location"]["text"]) for a in decision["amendments"]])
+    assert amends == expected and len(decision["amendments"]) == 11
+    # each item links to the act as re-published in the same issue
+    assert {x["to_title"] for x in rows if x["relation"] == "republishes"} == set(ACTS_361)
+    assert ("重庆市城市道路桥梁管理办法", "第十条第四项") in amends
 
 
 def test_reindexing_a_cited_document_resolves_again(tmp_path):
-    src = tmp_path / "amend.json"
-    src.write_text(json.dumps(_amending_issue(), ensure_ascii=False), encoding="utf-8")
-    db = tmp_path / "g.db"
-    assert _invoke("index", src, "--db", db).exit_code == 0
-    assert _invoke("index", src, "--db", db).exit_code == 0
+    db, _ = _index_order(tmp_path)
     con = sqlite3.connect(db)
-    # the four amendment edges and the clause's plain citation of the act, all resolved
-    assert con.execute("SELECT count(*), count(target_document_id) FROM citations").fetchone() == (5, 5)
+    before = con.execute("SELECT count(*), count(target_document_id) FROM citations").fetchone()
+    con.close()
+    assert _invoke("index", tmp_path / "ling361.json", "--db", db).exit_code == 0
+    con = sqlite3.connect(db)
+    after = con.execute("SELECT count(*), count(target_document_id) FROM citations").fetchone()
+    con.close()
+    assert before == after and after[1] > 0  # the edges and their resolutions come back the same
 
 
 # ----------------------------------------------------------------------------------------------

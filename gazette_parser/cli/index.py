@@ -22,11 +22,19 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
     them (searched recursively), or source files (.pdf .txt .html), which are parsed first.
     Indexing the same source again replaces it. Exit status: 0 all loaded, 1 some failed, 2 bad DB.
     """
+    from ..limits import restore_memory_limit, set_memory_limit
+
+    previous = set_memory_limit(max_memory)
+    try:
+        _index(outputs, db, backend, ocr, grammar_dir, units_file, timeout)
+    finally:  # the cap is the command's: a caller running it in-process keeps its own
+        restore_memory_limit(previous)
+
+
+def _index(outputs, db, backend, ocr, grammar_dir, units_file, timeout):
     from .. import resources
     from ..index import IndexFailure, index_paths, open_index, stats
-    from ..limits import set_memory_limit
 
-    set_memory_limit(max_memory)
     try:
         resources.set_grammar_dir(grammar_dir)
         con = open_index(db, create=True)
