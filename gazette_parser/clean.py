@@ -45,13 +45,13 @@ _CJK_RANGES = (
 )
 
 
-def is_cjk(ch: str) -> bool:
+def is_cjk(ch: str, _seen: dict = {}) -> bool:
     """Han characters and CJK (full-width) punctuation, including “”—… used in Chinese text."""
-    o = ord(ch)
-    for lo, hi in _CJK_RANGES:
-        if lo <= o <= hi:
-            return True
-    return False
+    hit = _seen.get(ch)
+    if hit is None:
+        o = ord(ch)
+        hit = _seen[ch] = any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+    return hit
 
 
 def is_han(ch: str) -> bool:
@@ -110,9 +110,12 @@ _DIGIT_DOT = re.compile(r"(?<=\d)．(?=\d)")
 _PUA_DIGITS = re.compile(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff] ?(?=\d)")
 
 
+_YI = re.compile("[\ua000-\ua4cf]")
+
+
 def _gb_shifted(text: str) -> bool:
     """Whether a page's text uses GB-shifted punctuation (not genuine Yi script)."""
-    yi = [c for c in text if 0xA000 <= ord(c) <= 0xA4CF]
+    yi = _YI.findall(text)
     if len(yi) < 2:
         return False
     hits = sum(1 for c in yi if ord(c) in _GB_SHIFT)
