@@ -24,9 +24,6 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
     """
     from .. import resources
     from ..index import IndexFailure, index_paths, open_index, stats
-    from ..limits import set_memory_limit
-
-    set_memory_limit(max_memory)
     try:
         resources.set_grammar_dir(grammar_dir)
         con = open_index(db, create=True)
@@ -47,7 +44,7 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
         ok, failed = index_paths(con, outputs, units_file=units_file,
                                  on_error=lambda m: click.echo(f"failed: {m}", err=True),
                                  parse_kw={"backend": backend, "ocr": ocr, "registry": registry,
-                                           "timeout": timeout})
+                                           "timeout": timeout, "max_memory": max_memory})
     except IndexFailure as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
