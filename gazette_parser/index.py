@@ -398,8 +398,9 @@ def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
 
     parse_kw = dict(parse_kw)
     timeout = parse_kw.pop("timeout", None)
+    max_memory = parse_kw.pop("max_memory", None)
     try:
-        with budget(timeout, None, display_path(path)):
+        with budget(timeout, max_memory, display_path(path)):
             issue = parse(path=path, **parse_kw)
     except GazetteError as e:
         raise IndexFailure(str(e)) from None

@@ -258,7 +258,7 @@ def test_memory_guard(tmp_path, monkeypatch):
     limit = psutil.Process().memory_info().vms // 2**20 + 512
     s = run_batch([str(inp)], tmp_path / "out", BatchOptions(jobs=1, max_memory_mb=limit, progress=False))
     rows = {Path(r["given"]).name: r for r in read_manifest(tmp_path / "out")}
-    assert rows["a.txt"]["status"] == "ok"
+    assert rows["a.txt"]["status"] == "ok", rows["a.txt"]["error"]
     assert rows["hog.txt"]["status"] == "failed"
     assert f"out of memory (limit {limit} MB)" in rows["hog.txt"]["error"]
     assert s.failed == 1 and s.converted == 1

@@ -22,16 +22,6 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
     them (searched recursively), or source files (.pdf .txt .html), which are parsed first.
     Indexing the same source again replaces it. Exit status: 0 all loaded, 1 some failed, 2 bad DB.
     """
-    from ..limits import restore_memory_limit, set_memory_limit
-
-    previous = set_memory_limit(max_memory)
-    try:
-        _index(outputs, db, backend, ocr, grammar_dir, units_file, timeout)
-    finally:  # the cap is the command's: a caller running it in-process keeps its own
-        restore_memory_limit(previous)
-
-
-def _index(outputs, db, backend, ocr, grammar_dir, units_file, timeout):
     from .. import resources
     from ..index import IndexFailure, index_paths, open_index, stats
 
@@ -55,7 +45,7 @@ def _index(outputs, db, backend, ocr, grammar_dir, units_file, timeout):
         ok, failed = index_paths(con, outputs, units_file=units_file,
                                  on_error=lambda m: click.echo(f"failed: {m}", err=True),
                                  parse_kw={"backend": backend, "ocr": ocr, "registry": registry,
-                                           "timeout": timeout})
+                                           "timeout": timeout, "max_memory": max_memory})
     except IndexFailure as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

@@ -77,7 +77,15 @@ def read_file(source: Union[str, os.PathLike], label: Optional[str] = None,
         with open(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped after the stat
                 raise ReadError("not a regular file (a FIFO, device or socket)", file=label)
-            data = f.read(limit + 1)
+            parts = [f.read(st.st_size)]  # what stat promised; then anything it grew by, up to the limit
+            total = len(parts[0])
+            while total <= limit:
+                more = f.read(min(1 << 24, limit + 1 - total))
+                if not more:
+                    break
+                parts.append(more)
+                total += len(more)
+            data = b"".join(parts) if len(parts) > 1 else parts[0]
     except FileNotFoundError:
         raise ReadError("file not found", file=label) from None
     except IsADirectoryError:
