@@ -487,7 +487,8 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             how = "trigger"
             threshold = threshold or tkind == "threshold"
         end = b
-        m_inc = g.inclusive.match(n, b)  # 10万平方米（含）以下, 低于12个月（含12个月）
+        # 10万平方米（含）以下, 低于12个月（含12个月）; endpos keeps a match on a long clause O(1)
+        m_inc = g.inclusive.match(n, b, min(len(n), b + 24))
         if m_inc:
             end = m_inc.end()
         m_after = g.after.match(n, end)
