@@ -193,12 +193,12 @@ def text_filter(con: sqlite3.Connection, text: str, substring: bool = False):
     joins, where, args_join, args, ranks = [], [], [], [], []
     if plan["words"]:
         joins.append("JOIN (SELECT rowid AS wid, bm25(clauses_words) AS wrank FROM clauses_words "
-                     "WHERE clauses_words MATCH ?) fw ON fw.wid = c.id")
+                     "WHERE clauses_words MATCH ?{top}) fw ON fw.wid = c.id")
         args_join.append(" AND ".join(fts_phrase(t) for t in plan["words"]))
         ranks.append("fw.wrank")
     if plan["trigram"]:
         joins.append("JOIN (SELECT rowid AS fid, bm25(clauses_fts) AS rank FROM clauses_fts "
-                     "WHERE clauses_fts MATCH ?) f ON f.fid = c.id")
+                     "WHERE clauses_fts MATCH ?{top}) f ON f.fid = c.id")
         args_join.append(" AND ".join(fts_phrase(t) for t in plan["trigram"]))
         ranks.append("f.rank")
     for t in plan["scan"]:
@@ -222,8 +222,8 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
         where += w
         args_join = aj
         args += a
-        if rank and not count:
-            order = rank + ", " + order
+        if rank and not count:  # ranked: ties in index order (so --limit N gives the first N of the full list)
+            order = rank + ", c.id"
     else:
         args_join = []
 
@@ -276,6 +276,13 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
                        " t.year, t.kind")
         order += ", t.seq"
 
+    # A ranked search with --limit and no other filter: FTS5 keeps the best `limit` rows itself
+    # (ORDER BY rank LIMIT n inside the table), so the rest are never joined or sorted.
+    top = ""
+    if not count and q.text is not None and q.limit is not None and q.limit >= 1 and len(joins) == 1 \
+            and not where:
+        top = f" ORDER BY rank, rowid LIMIT {int(q.limit)}"
+    joins = [j.replace("{top}", top) for j in joins]
     tables = (" FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
               + " ".join(joins) + (" WHERE " + " AND ".join(where) if where else ""))
     if count:

@@ -105,6 +105,25 @@ def test_two_character_word_finds_every_clause_with_it_as_a_word_ranked(sample):
         assert got == sorted(got), f"{term}: rows not in bm25 order"
 
 
+def test_ranked_search_with_limit_is_the_head_of_the_full_list(tmp_path, sample):
+    # the same clause text in two issues ties on bm25: --limit must still cut the full list
+    db, data = sample
+    twin = json.loads(json.dumps(data))
+    twin["source"]["sha256"] = "e" * 64
+    (tmp_path / "twin.json").write_text(json.dumps(twin, ensure_ascii=False), encoding="utf-8")
+    import shutil
+
+    shutil.copy(db, tmp_path / "both.db")
+    con = open_index(tmp_path / "both.db")
+    index_paths(con, [str(tmp_path / "twin.json")])
+    con.close()
+    for term in ("住房", "老旧小区", "城市更新"):
+        full = [r["clause_id"] for r in run_query(tmp_path / "both.db", Query(text=term))]
+        assert len(full) > 6, term
+        for n in (1, 3, 6):
+            assert [r["clause_id"] for r in run_query(tmp_path / "both.db", Query(text=term, limit=n))] == full[:n]
+
+
 def test_word_search_skips_a_word_split_across_two_words(sample):
     # 金融资源 is 金融/资源: it holds the characters 融资 but not the word; --substring finds it
     db, data = sample

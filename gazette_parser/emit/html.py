@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from html import escape
-from typing import Optional
 
 CSS = """
 body{font-family:"Noto Serif CJK SC","Songti SC",serif;margin:0 auto;max-width:60em;padding:1em 1em 4em 5em;
