@@ -9,6 +9,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 DATA = Path(__file__).resolve().parent / "data"
+
+# inputs that are not a document the parser can read without OCR, each with its reason
+NOT_DOCUMENTS = {
+    "cq-gazette-2022-14-2col-contents.txt": "the contents page of an issue only",
+    "targets_unseen_bj_guizhang_307_dizhen_yujing.txt": "a 题注 and one article, cut from a regulation",
+    "bj_gazette_2023_gjj_taoshu_garbled.pdf": "garbled text layer: needs OCR (its true text is the .html)",
+    "hb_baoding_fangjinwei_2022_2_scanned.pdf": "a scan: needs OCR (its transcript is the .txt)",
+    **{f"targets_kinds_{name}.txt": "target phrases, one a line, for find_targets: no document"
+       for name in ("bj_gjj_taoshu_rending_2023", "fj_fuzhou_rongzhengban_2016_180", "issue_15",
+                    "sc_chuanbangui_2025_6", "gz_suifubangui_2025_8")},
+}
 CQ_TXT = SAMPLES / "cq-gazette-2022-14.txt"
 CQ_PDF = SAMPLES / "cq-gazette-2022-14.pdf"
 
