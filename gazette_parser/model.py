@@ -63,7 +63,7 @@ class Page:
     printed: Optional[int] = None  # printed page number, filled by clean when it finds one
     source: str = "text"  # "text" (text layer / file) or "ocr"
     confidence: Optional[float] = None  # mean OCR confidence 0-100 for OCR pages
-    needs_ocr: Optional[str] = None  # reason ("no text layer", "garbled text layer") or None
+    needs_ocr: Optional[str] = None  # reason ("no text layer", "garbled text layer", "implausible text") or None
 
 
 @dataclass(frozen=True)

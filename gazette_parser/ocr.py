@@ -18,7 +18,9 @@ How a page is recognised (every number below is a setting in ``grammars/ocr.toml
    a few variants (Chinese only, widened for condensed 红头 fonts, darker threshold for seals),
    all bad lines stacked in one image per variant, and keep each line's best reading;
 5. drop rule/noise lines, join words (no spaces between CJK characters) and apply the repairs
-   (〔〕 in 文号, 一、 and （一） markers, full-width punctuation, dates, page footers ...).
+   (〔〕 in 文号, 一、 and （一） markers, full-width punctuation, dates, page footers ...), the
+   vocabulary correction (``correct``) and, over the page, ``restore_markers`` ("二强化" between
+   "（一）" and "（三）" is "（二）强化").
 
 Lines carry geometry in PDF points (origin top-left, like pdfplumber). The page confidence is the
 mean Tesseract word confidence (0-100) of the lines kept. Everything is deterministic: Tesseract is
@@ -206,6 +208,50 @@ def correct(text: str) -> str:
                 break
         i += 1
     return "".join(chars)
+
+
+_BARE_MARKER = regex.compile(r"^([一二三四五六七八九十]{1,3})(?=\p{Han})")
+
+
+def restore_markers(texts: Sequence[str]) -> list[str]:
+    """Clause markers whose punctuation OCR lost, put back where the page's other markers show it.
+
+    A line that starts with a bare Chinese numeral N and an ideograph ("二强化监督") is the marker
+    "（N）" when the same page has "（N-1）" on a line before it or "（N+1）" on a line after it, and
+    "N、" likewise with "N-1、" / "N+1、". Words that start with a numeral (一是, 三年, 十分) are
+    kept by [markers].not_before in ocr.toml: the character after the numeral may not be one of them.
+    """
+    from .numerals import parse_number, to_chinese
+
+    cfg = _config().get("markers", {})
+    not_before = set(cfg.get("not_before", ""))
+    styles = (("（", "）"), ("", "、"))
+    starts = []  # per line: the set of (style, value) of its well-formed marker
+    for t in texts:
+        found = set()
+        for open_, close in styles:
+            m = regex.match(rf"^{regex.escape(open_)}([一二三四五六七八九十]{{1,3}}){regex.escape(close)}", t)
+            if m:
+                found.add((close, int(parse_number(m.group(1)))))
+        starts.append(found)
+    out = list(texts)
+    for i, t in enumerate(texts):
+        m = _BARE_MARKER.match(t)
+        if not m or t[m.end()] in not_before:
+            continue
+        try:
+            n = int(parse_number(m.group(1)))
+        except Exception:
+            continue
+        if to_chinese(n) != m.group(1):
+            continue
+        for open_, close in styles:
+            before = any((close, n - 1) in s for s in starts[:i])
+            after = any((close, n + 1) in s for s in starts[i + 1:])
+            if before or after:
+                out[i] = f"{open_}{m.group(1)}{close}{t[m.end():]}"
+                break
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -684,10 +730,9 @@ def _to_model(lines: list[_OcrLine], scale: float) -> tuple[list[Line], float]:
     chinese = _is_chinese_page(lines)
     out: list[Line] = []
     confs: list[float] = []
-    for line in lines:
-        text = correct(repair(line.raw))
-        if not _keep(line, text, chinese, cfg):
-            continue
+    kept = [(line, text) for line in lines for text in [correct(repair(line.raw))] if _keep(line, text, chinese, cfg)]
+    texts = restore_markers([text for _, text in kept])
+    for (line, _), text in zip(kept, texts):
         out.append(
             Line(
                 text=text,

@@ -136,6 +136,32 @@ def test_repairs_leave_real_text_alone(text, expected):
     assert ocr.repair(text) == expected
 
 
+def test_markers_example_holds():
+    given, expected = load_grammar("ocr.toml")["markers"]["example"]
+    assert ocr.restore_markers(given) == expected
+
+
+@pytest.mark.parametrize(
+    "lines, fixed",
+    [
+        # the probe's "二强化": a bare numeral between its neighbours' （N） markers
+        (["（一）加强组织领导", "二强化监督检查", "（三）完善工作机制"], 1),
+        (["一、总体要求", "二主要任务"], 1),  # the marker before shows the style 、
+        (["十强化保障", "（十一）加强督查"], 0),  # ... or the one after
+        (["（一）加强组织领导", "二是强化监督检查"], None),  # 二是 is a word, not a marker
+        (["一、总体要求", "三年内完成改造"], None),  # 三 does not follow 一
+        (["二强化监督检查"], None),  # no marker on the page shows it
+        (["（二）健全制度", "三年内完成改造", "（四）加强保障"], None),  # 三年 starts a word
+    ],
+)
+def test_restore_markers_uses_the_page_context(lines, fixed):
+    out = ocr.restore_markers(lines)
+    changed = [i for i, (a, b) in enumerate(zip(lines, out)) if a != b]
+    assert changed == ([] if fixed is None else [fixed]), out
+    if fixed is not None:
+        assert regex.match(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\p{Han}", out[fixed]), out
+
+
 # ----------------------------------------------------------------------------------------------
 # degradation: no Tesseract → available() is False, nothing crashes
 
@@ -292,8 +318,8 @@ def test_garbled_gazette_matches_html_twin(bj_pages):
     accuracy = char_accuracy(ref, hyp)
     ratio = difflib.SequenceMatcher(None, ref, hyp, autojunk=False).ratio()
     print(f"\nBJ garbled PDF vs HTML twin: char accuracy {accuracy:.4f}, difflib ratio {ratio:.4f}")
-    assert accuracy >= 0.95
-    assert ratio >= 0.95
+    assert accuracy >= 0.98  # issue 19's acceptance
+    assert ratio >= 0.98
 
 
 @pytest.mark.ocr
@@ -343,7 +369,7 @@ def test_scanned_notice_matches_transcript(bd_pages):
     hyp = cjk_digits(_text(bd_pages))
     accuracy = char_accuracy(ref, hyp)
     print(f"\nBaoding scan vs transcript: char accuracy {accuracy:.4f}")
-    assert accuracy >= 0.95
+    assert accuracy >= 0.98  # issue 19's acceptance
 
 
 @pytest.mark.ocr
@@ -357,6 +383,34 @@ def test_parse_garbled_gazette_with_ocr(bj_pages, cached_ocr):
     assert [c.heading for c in doc.clauses][:2] == ["首套住房认定标准", "二套住房认定标准"]
     assert all(c.source == "ocr" and c.confidence and c.confidence > 50 for c in doc.clauses)
     assert issue.text is not None and "京房公积金发〔2023〕31号" in issue.text.text
+
+
+def _clause_tree(issue) -> list[tuple[str, ...]]:
+    """Every clause as the path of labels from its document's top level down to it."""
+    out: list[tuple[str, ...]] = []
+
+    def walk(clauses, path):
+        for c in clauses:
+            out.append(path + (c.label,))
+            walk(c.children, path + (c.label,))
+
+    for d in issue.documents:
+        walk(d.clauses, (d.doc_number or "",))
+    return out
+
+
+@pytest.mark.ocr
+def test_ocr_parse_finds_every_clause_of_the_twin(bj_pages, bd_pages, cached_ocr):
+    """Issue 19: the OCR'd parse has the twin's clause tree — the garbled gazette's HTML page, and
+    the Baoding scan's transcript (parsed as text) — every (label, path), in order."""
+    for pdf, twin in ((BJ_PDF, gazette_parser.parse(BJ_HTML)),
+                      (BD_PDF, gazette_parser.parse(text=(DATA / "hb_baoding_fangjinwei_2022_2_scanned.transcript.txt")
+                                                    .read_text("utf-8")))):
+        want = _clause_tree(twin)
+        got = _clause_tree(gazette_parser.parse(pdf, ocr="auto"))
+        assert len(want) >= 4, pdf.name
+        assert [t for t in want if t not in got] == [], pdf.name
+        assert got == want, pdf.name
 
 
 @pytest.mark.ocr

@@ -845,3 +845,131 @@ def test_ocr_shows_progress_per_page(tmp_path):
     proc = run_cli(str(src), "--progress", "--ocr-jobs", "1", "-o", str(tmp_path / "o.json"), timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "OCR 1/2 pages" in proc.stderr and "OCR 2/2 pages" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 12, last part: a PDF whose glyphs decode into implausible text (a wrong ToUnicode map)
+
+
+def _mismapped_pdf(pages: list[tuple[list[str], dict]], size: int = 14) -> bytes:
+    """A PDF whose page i draws its lines with a system CJK font (STSong-Light, not embedded,
+    UniGB-UCS2-H: the glyphs are right) but maps each character c to mapping[c] in its ToUnicode
+    CMap, as a font with a wrong map does (长沛编公积验管理损会 for 长沙住房公积金管理委员会)."""
+    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for lines, mapping in pages:
+        n = len(objs)  # this page is object n+1, its content n+2, its font n+3 .. n+6
+        kids.append(f"{n + 1} 0 R")
+        content = [f"BT /F1 {size} Tf {size * 1.5:.1f} TL 72 770 Td"]
+        content += ["<" + "".join(f"{ord(c):04X}" for c in ln) + "> Tj T*" for ln in lines]
+        content = ("\n".join(content) + "\nET").encode()
+        chars = sorted({c for ln in lines for c in ln})
+        bf = "\n".join(f"<{ord(c):04X}> <{ord(mapping.get(c, c)):04X}>" for c in chars)
+        cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+                "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                f"{len(chars)} beginbfchar\n{bf}\nendbfchar\n"
+                "endcmap CMapName currentdict /CMap defineresource pop end end").encode()
+        objs += [
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {n + 3} 0 R >> >>"
+            f" /Contents {n + 2} 0 R >>".encode(),
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+            f"/DescendantFonts [{n + 4} 0 R] /ToUnicode {n + 6} 0 R >>".encode(),
+            f"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+            f"/Ordering (GB1) /Supplement 2 >> /FontDescriptor {n + 5} 0 R /DW 1000 >>".encode(),
+            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0"
+            b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >>",
+            b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+        ]
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _permutation(text: str, shift: int = 7) -> dict:
+    """A fixed permutation of the text's own ideographs: common characters, in an order no text has."""
+    han = sorted({c for c in text if "\u4e00" <= c <= "\u9fff"})
+    return {c: han[(i + shift) % len(han)] for i, c in enumerate(han)}
+
+
+def _page_lines(text: str, width: int = 30, count: int = 24) -> list[str]:
+    out = [para[i:i + width] for para in text.splitlines() for i in range(0, len(para), width)]
+    return out[:count]
+
+
+GOOD_PAGE = _page_lines(SMALL_NOTICE.read_text(encoding="utf-8"))
+BAD_PAGE = _page_lines((DATA / "bj_jingzhengfa_2023_14.txt").read_text(encoding="utf-8"))
+
+
+def test_page_of_mismapped_glyphs_is_reported_with_its_page(tmp_path):
+    """Item 12: a page whose glyphs decode into implausible text was read as text (0 clauses, exit 0,
+    no warning). It is now a needs-ocr warning naming the page, and its text is not taken for text."""
+    src = tmp_path / "mismapped.pdf"
+    src.write_bytes(_mismapped_pdf([(GOOD_PAGE, {}), (BAD_PAGE, _permutation("".join(BAD_PAGE)))]))
+    out = tmp_path / "o.json"
+    proc = run_cli(str(src), "--ocr", "never", "-o", str(out), timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    warnings = json.loads(out.read_text("utf-8"))["warnings"]
+    bad = [w for w in warnings if w["code"] == "needs-ocr"]
+    assert len(bad) == 1 and bad[0]["page_index"] == 2 and "implausible text" in bad[0]["message"], warnings
+    # a file of nothing but such pages is one line and exit != 0, not an empty success
+    only = tmp_path / "only.pdf"
+    only.write_bytes(_mismapped_pdf([(BAD_PAGE, _permutation("".join(BAD_PAGE)))]))
+    proc = run_cli(str(only), "--ocr", "never", "-o", str(tmp_path / "p.json"), timeout=120)
+    assert_clean_failure(proc, "only.pdf")
+    assert "implausible text" in proc.stderr
+
+
+def test_implausible_text_detector_on_texts_it_was_not_built_from():
+    """The bigram list (grammars/plausible.toml) is built from the .txt texts only; every HTML text
+    in tests/data passes, and the same text through a character permutation is caught."""
+    import gazette_parser
+    from gazette_parser.read.pdf import known_pair_share, text_quality
+    from gazette_parser.resources import load_grammar
+
+    min_share = load_grammar("plausible.toml")["min_share"]
+    shares, permuted = [], []
+    for html in sorted(DATA.glob("*.html")):
+        text = gazette_parser.parse(html).text.text[:3000]  # about a page or two
+        n, share = known_pair_share(text)
+        if n < 40:
+            continue
+        shares.append((share, html.name))
+        assert text_quality(text) is None, html.name
+        mixed = "".join(_permutation(text).get(c, c) for c in text)
+        permuted.append(known_pair_share(mixed)[1])
+        assert text_quality(mixed) == "implausible text", html.name
+    assert len(shares) >= 20
+    print(f"\nknown-pair share: real texts {min(shares)[0]:.2f}-{max(shares)[0]:.2f} (lowest {min(shares)[1]}), "
+          f"permuted max {max(permuted):.2f}; threshold {min_share}")
+    assert min(shares)[0] >= min_share + 0.1 and max(permuted) <= min_share - 0.1  # a margin either side
+
+
+@pytest.mark.ocr
+def test_page_of_mismapped_glyphs_is_ocrd(tmp_path):
+    """Item 12: with --ocr auto the implausible page is OCR'd, and reads as the text it shows."""
+    from gazette_parser import ocr
+    from gazette_parser.read import pdf as pdf_reader
+
+    from .test_ocr import char_accuracy, cjk_digits
+
+    if not ocr.available():
+        pytest.skip("Tesseract with chi_sim is not installed")
+    data = _mismapped_pdf([(GOOD_PAGE, {}), (BAD_PAGE, _permutation("".join(BAD_PAGE)))])
+    source = pdf_reader.read_pdf(data, "mismapped.pdf", "0" * 64, ocr="auto")
+    assert [p.source for p in source.pages] == ["text", "ocr"]
+    assert [(w.code, w.page_index) for w in source.warnings] == [("implausible-text", 2)]
+    read = "\n".join(l.text for l in source.pages[1].lines)
+    accuracy = char_accuracy(cjk_digits("\n".join(BAD_PAGE)), cjk_digits(read))
+    print(f"\nmis-mapped page read by OCR: char accuracy {accuracy:.4f}")
+    assert accuracy >= 0.95

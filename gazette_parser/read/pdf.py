@@ -19,7 +19,9 @@ read) and hand clean a tuple of ``Line`` objects per page with geometry and font
   each line's first and last character. Several times faster; slightly less careful with layout.
 
 Pages with no text layer (a scan) or a garbage one (fonts without a ToUnicode map, extracting as
-ASCII soup) are marked ``Page.needs_ocr``; with ``ocr`` other than "never" they are sent to
+ASCII soup; or a wrong ToUnicode map, extracting as ideographs in an order no text has, which
+``text_quality`` tells by its pairs of adjacent ideographs, see grammars/plausible.toml) are marked
+``Page.needs_ocr``; with ``ocr`` other than "never" they are sent to
 ``gazette_parser.ocr`` when it is available, else a "needs-ocr" warning says how to get it. When no
 page has usable text, ``NeedsOCR`` is raised with the page numbers.
 """
@@ -35,6 +37,7 @@ from typing import Iterator, Optional
 
 from ..errors import NeedsOCR, ReadError
 from ..model import Line, Page, Source, SourceInfo, Warning
+from ..resources import load_grammar
 
 BACKENDS = ("auto", "pdfplumber", "pdfium")
 OCR_MODES = ("auto", "never", "always")
@@ -55,6 +58,7 @@ def _is_han(ch: str) -> bool:
 
 _HAN_RX = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u2e80-\u2fdf]")
 _SPACE_RX = re.compile(r"\s+")
+_HAN_RUN_RX = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCT_RX = re.compile(r"[!-/:-@\[-`{-~]")
 _C1_RX = re.compile(r"[\x00-\x1f\x80-\x9f\ue000-\uf8ff]")
 _BAD_RX = re.compile(r"[!-/:-@\[-`{-~\x80-\x9f]")
@@ -62,7 +66,9 @@ _ASTRAL_RX = re.compile(r"[\U00010000-\U0010ffff]")
 
 
 def text_quality(text: str) -> Optional[str]:
-    """None when a page's text looks like text; "garbled text layer" when it is symbol soup.
+    """None when a page's text looks like text; "garbled text layer" when it is symbol soup,
+    "implausible text" when it is ideographs in an order no text has (mis-mapped glyphs, see
+    grammars/plausible.toml: few of its pairs of adjacent ideographs are known pairs).
 
     Soup: few Han characters and a high share of ASCII punctuation or C1 control characters, as
     fonts without a ToUnicode map produce. English text (letters, spaces) passes.
@@ -72,12 +78,51 @@ def text_quality(text: str) -> Optional[str]:
     if n < 20:
         return None
     if len(_HAN_RX.findall(t)) >= 0.3 * n:
-        return None
+        return "implausible text" if _implausible(text) else None
     if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
     if len(_PUNCT_RX.findall(t)) >= 0.2 * n or len(_C1_RX.findall(t)) >= 0.02 * n:
         return "garbled text layer"
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _plausible() -> tuple[frozenset, int, float]:
+    """(known pairs of ideographs, min_pairs, min_share) from grammars/plausible.toml."""
+    cfg = load_grammar("plausible.toml")
+    known = set(cfg["bigrams"].split())
+    words: list[str] = []
+    try:
+        from ..units import load_registry
+
+        reg = load_registry()
+        words.extend(reg.canonicals)
+        words.extend(reg.aliases.values())
+    except Exception:  # no registry: the list alone still tells text from mis-mapped glyphs
+        pass
+    try:
+        words.extend(load_grammar("ocr.toml")["vocabulary"]["words"])
+    except (KeyError, TypeError):
+        pass
+    for w in words:
+        for run in _HAN_RUN_RX.findall(w):
+            known.update(run[i:i + 2] for i in range(len(run) - 1))
+    return frozenset(known), int(cfg["min_pairs"]), float(cfg["min_share"])
+
+
+def known_pair_share(text: str) -> tuple[int, float]:
+    """(pairs of adjacent ideographs in ``text``, share of them found in grammars/plausible.toml)."""
+    known, _, _ = _plausible()
+    pairs = [run[i:i + 2] for run in _HAN_RUN_RX.findall(text) for i in range(len(run) - 1)]
+    if not pairs:
+        return 0, 1.0
+    return len(pairs), sum(p in known for p in pairs) / len(pairs)
+
+
+def _implausible(text: str) -> bool:
+    _, min_pairs, min_share = _plausible()
+    n, share = known_pair_share(text)
+    return n >= min_pairs and share < min_share
 
 
 def _soup_line(text: str) -> bool:
@@ -825,6 +870,10 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto
                     warnings.append(_needs_ocr_warning(page.index, page.needs_ocr, ocr))
                 continue
             olines, conf = result
+            if page.needs_ocr == "implausible text":
+                warnings.append(Warning(code="implausible-text", page_index=page.index,
+                                        message=f"page {page.index}: its text layer is implausible "
+                                                "(glyphs mapped to the wrong characters); read by OCR instead"))
             pages[pos] = Page(index=page.index, lines=tuple(olines), width=page.width, height=page.height,
                               source="ocr", confidence=conf, needs_ocr=page.needs_ocr)
     if ocr == "always" and ocr_ready is False:
