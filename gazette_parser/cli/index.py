@@ -139,9 +139,19 @@ def query_command(db, text, substring, lead, responsible, unit, doc_number, issu
         click.echo(line)
 
 
+def _open_or_exit(db):
+    """The index DB opened read-only, or a one-line error and exit status 2."""
+    from ..index import IndexFailure, open_index
+
+    try:
+        return open_index(db, create=False, readonly=True)
+    except IndexFailure as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+
+
 def _citation_query(db, cites, cited_by, amends, fmt, columns, limit) -> None:
     from ..graph import CITATION_COLUMNS, citation_rows
-    from ..index import IndexFailure, open_index
     from ..query import format_rows
 
     for name, value in (("--cites", cites), ("--cited-by", cited_by)):
@@ -155,11 +165,7 @@ def _citation_query(db, cites, cited_by, amends, fmt, columns, limit) -> None:
     if bad:
         click.echo(f"error: unknown column {bad[0]!r}; choose from: {', '.join(CITATION_COLUMNS)}", err=True)
         sys.exit(2)
-    try:
-        con = open_index(db, create=False, readonly=True)
-    except IndexFailure as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+    con = _open_or_exit(db)
     try:
         rows = citation_rows(con, cites=cites, cited_by=cited_by, amends=amends, limit=limit)
     finally:
@@ -185,13 +191,8 @@ def graph_command(db, fmt, output, list_unresolved):
     """
     from ..fsutil import write_atomic
     from ..graph import export, unresolved
-    from ..index import IndexFailure, open_index
 
-    try:
-        con = open_index(db, create=False, readonly=True)
-    except IndexFailure as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+    con = _open_or_exit(db)
     try:
         missing = unresolved(con)
         if list_unresolved:
