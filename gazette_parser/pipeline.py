@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Optional, Union
 
 from . import amendments, clauses, clean, document, orders, references, segment, targets, units
