@@ -24,8 +24,10 @@ dictionary); jieba's prefix-dictionary cache goes to the user cache directory
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Optional
@@ -96,11 +98,30 @@ def tokenizer():
     return _tokenizer
 
 
+#: Where a text is cut into pieces before segmenting: after sentence punctuation and line ends.
+#: None of these characters is in jieba's block pattern (re_han_default), so jieba itself splits
+#: blocks there and segments each block alone: the pieces' tokens, joined, are the text's tokens.
+_PIECE = re.compile(r"(?<=[。；！？\n])")
+#: How many distinct pieces are remembered (about 60 characters each, so a few tens of MB at most).
+PIECE_CACHE = 1 << 17
+
+
+@functools.lru_cache(maxsize=PIECE_CACHE)
+def _segment_piece(piece: str) -> str:
+    return " ".join(t for t in tokenizer().cut_for_search(piece, HMM=True) if t.strip())
+
+
 def segment(text: Optional[str]) -> str:
-    """Search-mode tokens of ``text`` joined by single spaces ('' for no text)."""
+    """Search-mode tokens of ``text`` joined by single spaces ('' for no text).
+
+    The text is segmented sentence by sentence and each distinct sentence only once per process
+    (an LRU cache keyed by the sentence): archives repeat their boilerplate (addressees, "现将…印发
+    给你们", closing formulas) from issue to issue, and jieba costs about 2.5 µs per character.
+    The result is the same as segmenting the whole text at once (see ``_PIECE``).
+    """
     if not text:
         return ""
-    return " ".join(t for t in tokenizer().cut_for_search(text, HMM=True) if t.strip())
+    return " ".join(s for s in map(_segment_piece, _PIECE.split(text)) if s)
 
 
 def cut(text: str) -> list[str]:

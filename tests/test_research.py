@@ -71,6 +71,21 @@ def test_registry_names_and_gazette_words_stay_one_token():
     assert "第三条" in cut("依照第三条规定")
 
 
+def test_segmenting_sentence_by_sentence_gives_the_whole_texts_tokens(sample):
+    """segment() cuts at 。；！？ and line ends and caches each sentence: same tokens as one jieba pass."""
+    from gazette_parser.words import _segment_piece, segment, tokenizer
+
+    _, data = sample
+    texts = [c.get("text") or "" for d in data["documents"] for c in _walk(d["clauses"])]
+    texts.append("第一条　总则。\n第二条　适用范围；其他！问号？ 末尾 abc2022年 ")
+    for text in texts:
+        whole = " ".join(t for t in tokenizer().cut_for_search(text, HMM=True) if t.strip())
+        assert segment(text) == whole, text[:40]
+    before = _segment_piece.cache_info().hits
+    segment("现将《实施方案》印发给你们，请认真贯彻执行。现将《实施方案》印发给你们，请认真贯彻执行。")
+    assert _segment_piece.cache_info().hits > before
+
+
 def test_jieba_loads_lazily_and_caches_in_the_user_cache_dir(tmp_path):
     code = ("import sys, gazette_parser, gazette_parser.index, gazette_parser.query, gazette_parser.graph\n"
             "assert 'jieba' not in sys.modules, 'jieba imported before use'\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gazette_parser.errors import GazetteError
+from gazette_parser.errors import GazetteError, ReadError
 
 from .conftest import CQ_PDF, DATA
 
@@ -541,13 +541,20 @@ SELF_REFERENCE_PDF = b"%PDF-1.4\n1 0 obj\n1 0 R\nendobj\ntrailer\n<</Root 1 0 R>
 
 
 def test_self_referencing_pdf_ends_within_the_time_budget(tmp_path):
-    """Item 2: `parse` and `index SOURCE.pdf` have a time budget that ends in one line."""
+    """Item 2: `parse` and `index SOURCE.pdf` have a time budget that ends in one line.
+
+    pdfminer (under pdfplumber) still loops on this file; the default reader refuses it at once."""
     src = tmp_path / "self.pdf"
     src.write_bytes(SELF_REFERENCE_PDF)
     proc = run_cli(str(src), "--timeout", "3", "-o", str(tmp_path / "o.json"), timeout=60)
     assert_clean_failure(proc, "self.pdf")
+    assert "corrupt or truncated PDF" in proc.stderr
+    proc = run_cli(str(src), "--backend", "pdfplumber", "--timeout", "3", "-o", str(tmp_path / "o.json"),
+                   timeout=60)
+    assert_clean_failure(proc, "self.pdf")
     assert "timed out" in proc.stderr
-    proc = run_cli("index", str(src), "--db", str(tmp_path / "g.db"), "--timeout", "3", timeout=60)
+    proc = run_cli("index", str(src), "--backend", "pdfplumber", "--db", str(tmp_path / "g.db"),
+                   "--timeout", "3", timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "self.pdf: timed out" in proc.stderr
 
@@ -693,15 +700,27 @@ def test_full_disk_during_batch_is_one_line_and_resumable(tmp_path, full_disk):
     assert len(list(moved.glob("*.json"))) == 80
 
 
-def _glyph_bomb(glyphs: int) -> bytes:
-    """A one-page PDF whose deflated content stream shows ``glyphs`` glyphs (≈ glyphs/1000 bytes)."""
+def _glyph_bomb(glyphs: int, decoy: bool = False) -> bytes:
+    """A one-page PDF whose deflated content stream shows ``glyphs`` glyphs (≈ glyphs/1000 bytes).
+
+    ``decoy``: the deflated data opens with a stored block holding "endstream endobj" and the
+    dictionary's /Length is a lie, to fool a scanner that trusts either."""
     import zlib
 
     content = b"BT /F1 1 Tf 0 0 Td (" + b"a" * glyphs + b") Tj ET"
     stream = zlib.compress(content, 6)
+    length = len(stream)
+    if decoy:
+        lit = b"% \nendstream\nendobj\n"
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = c.compress(content) + c.flush()
+        stream = (b"\x78\x9c" + bytes([0, len(lit), 0, 255 - len(lit), 255]) + lit + body
+                  + zlib.adler32(lit + content).to_bytes(4, "big"))
+        assert zlib.decompress(stream) == lit + content
+        length = 8
     objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
             b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
-            b"<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream",
+            b"<</Length %d/Filter/FlateDecode>>stream\n" % length + stream + b"\nendstream",
             b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
     out, offs = b"%PDF-1.4\n", []
     for i, o in enumerate(objs, 1):
@@ -723,6 +742,29 @@ def test_glyph_bomb_is_refused_before_it_is_built(tmp_path, backend):
     assert "drawing instructions" in proc.stderr
 
 
+
+def test_bomb_check_is_not_fooled_by_endstream_inside_the_data():
+    """The cheap bound inflates to zlib's own end of stream, not to /Length or an "endstream"."""
+    from gazette_parser.read.pdf import MAX_PAGE_CONTENT, _inflated_bound
+
+    bomb = _glyph_bomb(110_000_000, decoy=True)
+    assert _inflated_bound(bomb, MAX_PAGE_CONTENT) > MAX_PAGE_CONTENT
+
+
+def test_real_gazette_passes_the_bomb_check_without_the_page_walk(monkeypatch):
+    """The sample issue's streams inflate to far below the limit, so pdfminer is never opened."""
+    import pdfminer.pdfdocument
+
+    from gazette_parser.read.pdf import check_content_size
+
+    walked = []
+    real = pdfminer.pdfdocument.PDFDocument
+    monkeypatch.setattr(pdfminer.pdfdocument, "PDFDocument", lambda *a: walked.append(1) or real(*a))
+    check_content_size(CQ_PDF.read_bytes(), "cq.pdf")
+    assert walked == []
+    with pytest.raises(ReadError, match="drawing instructions"):  # a bomb is walked and refused
+        check_content_size(_glyph_bomb(110_000_000), "bomb.pdf")
+    assert walked == [1]
 
 # ---------------------------------------------------------------------------------------------
 # the hostile corpus: every case through the real CLI (parse, batch, index, query)

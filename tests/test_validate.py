@@ -236,3 +236,45 @@ def test_every_real_document_validates_in_every_format(path):
     for kind, text in render(issue, "all").items():
         ok, errors = validate(text, kind=kind)
         assert ok, (kind, errors[:5])
+
+
+def _mutations(data):
+    """One break per kind of schema keyword the output schema uses, and the untouched issue."""
+    def doc(d):
+        return d["documents"][0]
+
+    def clause(d):
+        return doc(d)["clauses"][0]
+
+    def target(d):
+        return clause(d)["children"][0]["targets"][0]
+
+    edits = {
+        "valid": lambda d: None,
+        "additionalProperties": lambda d: clause(d).update(role="lead"),
+        "type": lambda d: target(d).update(value="43"),
+        "bool-is-not-integer": lambda d: doc(d).update(span=[True, 5]),
+        "enum": lambda d: target(d).update(comparator="≥"),
+        "required": lambda d: clause(d).pop("numbering"),
+        "const": lambda d: d.update(schema_version="0.9"),
+        "if-then": lambda d: target(d).update(comparator="range"),
+        "prefixItems-items-false": lambda d: doc(d).update(span=[1, 2, 3]),
+        "minItems": lambda d: doc(d).update(span=[1]),
+        "minimum": lambda d: doc(d).update(span=[-1, 2]),
+        "pattern": lambda d: doc(d).update(date="2022/05/01"),
+        "anyOf-null": lambda d: doc(d).update(date=5),
+    }
+    for name, edit in edits.items():
+        d = copy.deepcopy(data)
+        edit(d)
+        yield name, d
+
+
+def test_fast_json_check_agrees_with_jsonschema(data):
+    """The fastjsonschema pre-check (draft-07 translation) never passes what jsonschema refuses."""
+    from gazette_parser.validate import _fast_ok, fast_json_check, json_validator
+
+    assert fast_json_check() is not None
+    for name, d in _mutations(data):
+        assert _fast_ok(d) == json_validator().is_valid(d), name
+        assert _fast_ok(d) == (name == "valid"), name
