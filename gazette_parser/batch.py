@@ -852,19 +852,37 @@ def _record_result(manifest: Manifest, outdir: Path, group: list[InputFile], res
     except BaseException as e:
         if conn.in_transaction:  # SQLite may already have rolled back (disk full)
             conn.execute("ROLLBACK")
-        for tmp, _final in pending:
-            with contextlib.suppress(OSError):
-                (outdir / tmp).unlink()
+        if pending and _committed(conn, first, pending):
+            # Ctrl-C landed just after COMMIT returned: the rows stand, so their outputs must too
+            _publish(outdir, conn, first, pending)
+        else:
+            for tmp, _final in pending:
+                with contextlib.suppress(OSError):
+                    (outdir / tmp).unlink()
         if isinstance(e, sqlite3.DatabaseError):
             raise BatchError(f"cannot write the manifest {manifest.path}: {e}") from None
         raise
     if pending:
-        for tmp, final in pending:
-            os.replace(outdir / tmp, outdir / final)
-        _fsync_dir(outdir)
-        with contextlib.suppress(sqlite3.DatabaseError):  # still pending: the next run finishes it
-            conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (display_path(first.real),))
+        _publish(outdir, conn, first, pending)
     return result
+
+
+def _committed(conn: sqlite3.Connection, first: "InputFile", pending: list) -> bool:
+    """Whether the manifest holds ``first``'s row with exactly these pending renames."""
+    try:
+        row = conn.execute("SELECT pending FROM inputs WHERE path=?", (display_path(first.real),)).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None and row[0] == json.dumps(pending, ensure_ascii=False)
+
+
+def _publish(outdir: Path, conn: sqlite3.Connection, first: "InputFile", pending: list) -> None:
+    """Rename the committed temporaries into place, then clear the row's pending list."""
+    for tmp, final in pending:
+        os.replace(outdir / tmp, outdir / final)
+    _fsync_dir(outdir)
+    with contextlib.suppress(sqlite3.DatabaseError):  # still pending: the next run finishes it
+        conn.execute("UPDATE inputs SET pending=NULL WHERE path=?", (display_path(first.real),))
 
 
 def read_manifest(outdir) -> list[dict]:

@@ -424,3 +424,42 @@ def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, grammars):
     s = run_batch([str(tmp_path / "in")], out, BatchOptions(jobs=2, progress=False, grammar_dir=grammars))
     assert s.converted + s.skipped == n and s.skipped >= len(done_before) and s.failed == 0
     assert len(read_manifest(out)) == n and not list(out.glob(".*.tmp"))
+
+
+def test_ctrl_c_right_after_the_manifest_commit_still_publishes_the_outputs(tmp_path, monkeypatch, grammars):
+    """A SIGINT landing just as COMMIT returns used to delete the committed temporaries: the row said
+    ok, its output was gone, and the rerun converted the input a second time."""
+    import gazette_parser.batch as batch_module
+
+    class InterruptAfterFirstCommit:
+        def __init__(self, conn):
+            self._conn, self.fired = conn, False
+
+        def execute(self, sql, *args):
+            out = self._conn.execute(sql, *args)
+            if sql == "COMMIT" and not self.fired and self._conn.execute(
+                    "SELECT count(*) FROM inputs WHERE pending IS NOT NULL").fetchone()[0]:
+                self.fired = True
+                raise KeyboardInterrupt
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    class Manifest(batch_module.Manifest):
+        def __init__(self, outdir):
+            super().__init__(outdir)
+            self.conn = InterruptAfterFirstCommit(self.conn)
+
+    _copies(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    opts = BatchOptions(jobs=1, progress=False, grammar_dir=grammars)
+    monkeypatch.setattr(batch_module, "Manifest", Manifest)
+    with pytest.raises((KeyboardInterrupt, SystemExit, BatchError)):
+        run_batch([str(tmp_path / "in")], out, opts)
+    monkeypatch.undo()
+    ok = [r for r in read_manifest(out) if r["status"] == "ok"]
+    assert len(ok) == 1 and ok[0]["pending"] is None
+    assert all((out / name).is_file() for name in json.loads(ok[0]["outputs"]).values())
+    s = run_batch([str(tmp_path / "in")], out, opts)
+    assert (s.skipped, s.converted, s.failed) == (1, 2, 0)
