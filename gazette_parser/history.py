@@ -16,12 +16,12 @@ verb ("第八届全国人民代表大会常务委员会第二次会议", "中华
 from __future__ import annotations
 
 import functools
-from typing import Optional
 
 import regex
 
 from .model import HistoryEvent, Span
 from .resources import load_grammar
+from .segment import parse_date  # one home for 2022年6月25日 / 二〇二二年六月二十五日
 
 GRAMMAR = "document.toml"
 
@@ -48,34 +48,6 @@ def grammar() -> _Grammar:
 def is_history_line(line: str) -> bool:
     """Does this line open (or carry) a history entry?"""
     return grammar().line.match(line) is not None
-
-
-_ZH = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-       "九": 9}
-
-
-def _num(s: str) -> int:
-    s = regex.sub(r"\s", "", s)
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4 and all(c in _ZH for c in s):  # 二〇二二
-        return int("".join(str(_ZH[c]) for c in s))
-    if s.startswith("十"):
-        return 10 + (_ZH[s[1]] if len(s) > 1 else 0)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return _ZH[a] * 10 + (_ZH[b] if b else 0)
-    return _ZH[s]
-
-
-def _iso(date: str) -> Optional[str]:
-    m = regex.match(r"(.+?)年(.+?)月(.+?)日", regex.sub(r"\s", "", date))
-    if not m:
-        return None
-    try:
-        return f"{_num(m.group(1)):04d}-{_num(m.group(2)):02d}-{_num(m.group(3)):02d}"
-    except (KeyError, ValueError, IndexError):
-        return None
 
 
 def events(s: str, span: Span) -> list[HistoryEvent]:
@@ -105,7 +77,7 @@ def events(s: str, span: Span) -> list[HistoryEvent]:
             if v:
                 cut = min(cut, v.start())
         body = g.trim.sub("", rest[:max(cut, 0)]).strip(" \u3000，,、")
-        out.append(HistoryEvent(date=_iso(m.group(0)), body=body or None, kind=kind,
+        out.append(HistoryEvent(date=parse_date(m.group(0)), body=body or None, kind=kind,
                                 text=regex.sub(r"[ \u3000\t]+", "", text), span=(m.start(), end),
                                 act=am.group("act") if am else None))
     # "2003年8月6日最高人民法院审判委员会第1283次会议、2003年8月12日…会议通过": one verb for both

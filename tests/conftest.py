@@ -20,6 +20,15 @@ NOT_DOCUMENTS = {
        for name in ("bj_gjj_taoshu_rending_2023", "fj_fuzhou_rongzhengban_2016_180", "issue_15",
                     "sc_chuanbangui_2025_6", "gz_suifubangui_2025_8")},
 }
+
+
+def walk_json(clauses):
+    """Every clause of a JSON output's clause list, parents before children."""
+    for c in clauses or []:
+        yield c
+        yield from walk_json(c.get("children"))
+
+
 CQ_TXT = SAMPLES / "cq-gazette-2022-14.txt"
 CQ_PDF = SAMPLES / "cq-gazette-2022-14.pdf"
 

@@ -18,17 +18,11 @@ import gazette_parser
 from gazette_parser.emit import render
 from gazette_parser.emit.html import render_dict
 
-from .conftest import CQ_PDF, DATA
+from .conftest import CQ_PDF, DATA, walk_json
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _walk(cs):
-    for c in cs or []:
-        yield c
-        yield from _walk(c.get("children"))
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +41,7 @@ def test_page_is_self_contained_and_deterministic(sample):
     assert not re.search(r"<link\b|@import|url\(", page)
     assert "default-src 'none'" in page
     for n, doc in enumerate(data["documents"]):
-        for k, c in enumerate(_walk(doc["clauses"])):
+        for k, c in enumerate(walk_json(doc["clauses"])):
             assert f'id="c-{n}-{k}"' in page
 
 
@@ -105,7 +99,7 @@ def page(browser, sample):
 
 def test_every_clause_and_target_is_visible(page, sample):
     _, _, data, _ = sample
-    clauses = [(n, k, c) for n, d in enumerate(data["documents"]) for k, c in enumerate(_walk(d["clauses"]))]
+    clauses = [(n, k, c) for n, d in enumerate(data["documents"]) for k, c in enumerate(walk_json(d["clauses"]))]
     assert len(clauses) > 100
     shown = page.evaluate("""() => Array.from(document.querySelectorAll('details.clause')).map(d => {
         const s = d.querySelector(':scope > summary'); const r = s.getBoundingClientRect();

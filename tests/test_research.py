@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from pathlib import Path
 import urllib.request
 from collections import Counter
 
@@ -27,7 +28,7 @@ from gazette_parser.graph import find_citations, key_of
 from gazette_parser.index import index_paths, open_index, trigram_supported
 from gazette_parser.query import Query, run_query
 
-from .conftest import CQ_TXT, DATA, ROOT
+from .conftest import CQ_TXT, DATA, ROOT, walk_json
 
 pytestmark = pytest.mark.skipif(not trigram_supported(), reason="SQLite without the FTS5 trigram tokenizer")
 
@@ -37,12 +38,6 @@ SMALL = DATA / "index" / "small_issue.json"
 
 def _invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def _walk(cs):
-    for c in cs or []:
-        yield c
-        yield from _walk(c.get("children"))
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +71,7 @@ def test_segmenting_sentence_by_sentence_gives_the_whole_texts_tokens(sample):
     from gazette_parser.words import _segment_piece, segment, tokenizer
 
     _, data = sample
-    texts = [c.get("text") or "" for d in data["documents"] for c in _walk(d["clauses"])]
+    texts = [c.get("text") or "" for d in data["documents"] for c in walk_json(d["clauses"])]
     texts.append("第一条　总则。\n第二条　适用范围；其他！问号？ 末尾 abc2022年 ")
     for text in texts:
         whole = " ".join(t for t in tokenizer().cut_for_search(text, HMM=True) if t.strip())
@@ -109,7 +104,7 @@ def test_two_character_word_finds_every_clause_with_it_as_a_word_ranked(sample):
     con = sqlite3.connect(db)
     for term in ("就业", "住房", "融资", "公园", "养老"):
         expected = Counter((d["doc_number"], ".".join(map(str, c["path"])))
-                           for d in data["documents"] for c in _walk(d["clauses"])
+                           for d in data["documents"] for c in walk_json(d["clauses"])
                            if term in segment(c["heading"]).split() or term in segment(c["text"]).split())
         assert expected, term
         rows = run_query(db, Query(text=term))
