@@ -207,6 +207,10 @@ class _Rules:
     closing: str
     body_marks: str
     min_body_chars: int
+    no_line_start: str
+    no_line_end: str
+    marker_only: tuple[re.Pattern, ...]
+    split_numbers: tuple[tuple[re.Pattern, re.Pattern], ...]
 
 
 @functools.lru_cache(maxsize=None)
@@ -225,6 +229,10 @@ def _rules_cached(_key: int) -> _Rules:
         closing=par["closing"],
         body_marks=par["body_marks"],
         min_body_chars=int(par["min_body_chars"]),
+        no_line_start=par.get("no_line_start", ""),
+        no_line_end=par.get("no_line_end", ""),
+        marker_only=tuple(re.compile(x) for x in par.get("marker_only", [])),
+        split_numbers=tuple((re.compile(a), re.compile(b)) for a, b in par.get("split_numbers", [])),
     )
 
 
@@ -380,6 +388,32 @@ def _continues_text(prev: str, cur: str, rules: _Rules) -> bool:
     return True
 
 
+def _bound(prev: str, cur: str, rules: _Rules) -> bool:
+    """``cur`` cannot start a line or ``prev`` cannot end one (避头/避尾), or ``prev`` is a bare
+    enumeration marker: the two are one line whatever the layout says (see clean.toml)."""
+    p, c = prev.strip(), cur.strip()
+    if not p or not c:
+        return False
+    return c[0] in rules.no_line_start or p[-1] in rules.no_line_end or any(rx.match(p) for rx in rules.marker_only)
+
+
+def _rejoin_split_numbers(paras: list[list[tuple[int, str]]], para_table: list, rules: _Rules) -> None:
+    """Join, in place, the pieces of a 文号 that layout left in paragraphs of their own (see
+    split_numbers in clean.toml). Table rows are left alone."""
+    if not rules.split_numbers:
+        return
+    k = 1
+    while k < len(paras):
+        if para_table[k] is None and para_table[k - 1] is None:
+            prev = "".join(x for _, x in paras[k - 1])
+            cur = "".join(x for _, x in paras[k])
+            if any(a.search(prev) and b.match(cur) for a, b in rules.split_numbers):
+                paras[k - 1].extend(paras.pop(k))
+                para_table.pop(k)
+                continue
+        k += 1
+
+
 def _centered(l: _L) -> bool:
     if l.left is None or l.right is None or not l.size:
         return False
@@ -497,6 +531,9 @@ def clean(source: Source) -> Text:
             if not _in_band(l, page, k, n, rules.band):
                 continue
             num = page_number_of(l.text)
+            if num is not None and ((k > 0 and _bound(ls[k - 1].text, l.text, rules))
+                                    or (k + 1 < n and _bound(l.text, ls[k + 1].text, rules))):
+                num = None  # "〔" / "2023" / "〕": part of its neighbours' line, not a page number
             if num is not None:
                 if printed[pos] is None:
                     printed[pos] = num
@@ -576,6 +613,8 @@ def clean(source: Source) -> Text:
             if prev is not None and paras:
                 if prev.table is not None or l.table is not None:
                     cont = False  # a table row is one line: nothing joins it
+                elif _bound("".join(x for _, x in paras[-1]), l.text, rules):
+                    cont = True
                 elif _alone(prev.text, rules) or _alone(l.text, rules) or _spread(prev) or _spread(l):
                     cont = False
                 elif prev.geo and l.geo:
@@ -590,6 +629,8 @@ def clean(source: Source) -> Text:
                 paras.append([(l.page_pos, piece)])
                 para_table.append(None if l.table is None else (l.page_pos, l.table))
             prev = l
+
+    _rejoin_split_numbers(paras, para_table, rules)
 
     # 5. emit text and the source map
     out: list[str] = []

@@ -241,6 +241,17 @@ def _locate(lines: list[Ln], title: str, lo: int, hi: int) -> Optional[tuple[int
     return None
 
 
+def _garbled_twin(a: str, b: str) -> bool:
+    """``a`` reads as ``b`` with some characters replaced one for one — what a font with a wrong
+    ToUnicode map (长沛住编公积验管理委损会 for 长沙住房公积金管理委员会) or an OCR misreading gives.
+    A title that names another issuer, an abbreviation or a joint one differs in length or in most
+    characters instead."""
+    if len(a) != len(b) or len(a) < 4 or a == b:
+        return False
+    same = sum(x == y for x, y in zip(a, b))
+    return same >= len(a) / 2 and a[0] == b[0]
+
+
 def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document:
     g = grammar()
     s = text.text
@@ -381,6 +392,14 @@ def build_document(text: Text, doc: DocumentText, seg: Segmentation) -> Document
             warn("doc-issuer-from-title", f"no signature block; issuer taken from the title: {pre}")
         else:
             warn("doc-no-issuer", "no issuer (发文机关署名) found")
+    elif len(issuers) == 1 and "关于" in title[1:]:
+        named = title.split("关于", 1)[0]
+        if _garbled_twin(named, issuers[0]):
+            tl = list(head.title_lines)
+            title_span = (lines[tl[0]].start, lines[tl[-1]].end) if tl else None
+            warn("doc-issuer-mismatch", f"the title names the issuer {named} but the document is signed "
+                 f"{issuers[0]}: the same length and partly the same characters, as mis-mapped glyphs "
+                 "or an OCR misreading give", span=title_span)
     if date is None and history:
         dated = [e for e in history if e.date and e.kind != "施行"]
         date = dated[-1].date if dated else None

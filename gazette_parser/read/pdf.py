@@ -388,14 +388,14 @@ def _read_pdfplumber_page(pdf, i: int, path: Optional[str]) -> tuple[list[Line],
     return lines, w, h, has_image
 
 
-def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
     pdf, n = _open_pdfplumber(data, path)
     try:
         for i in range(n):
             lines, w, h, has_image = _read_pdfplumber_page(pdf, i, path)
             if i % 8 == 7:
                 gc.collect()  # pdfminer's page objects form cycles: free them as we go, not at the end
-            yield i + 1, lines, w, h, has_image, "pdfplumber"
+            yield i + 1, lines, w, h, has_image, "pdfplumber", (0, "")
     finally:
         pdf.close()
 
@@ -431,20 +431,73 @@ def _pdfium_page(pdf, i: int, path: Optional[str]):
         raise ReadError(f"cannot read page {i + 1}: {_short(e)}", file=path, page=i + 1) from None
 
 
-def _read_pdfium_page(page, raw) -> tuple[list[Line], float, float, bool]:
+def _read_pdfium_page(page, raw) -> tuple[list[Line], float, float, bool, tuple[int, str]]:
+    """(lines, width, height, whether the page has an image, unread text objects (count, fonts))."""
     w, h = page.get_size()
     tp = page.get_textpage()
     try:
         lines = _pdfium_lines(tp, raw, w, h)
+        unread = _unread_text_objects(page, tp, raw) if lines and _outlineless(tp) else (0, "")
     finally:
         tp.close()
     has_image = False
     if not lines:
         has_image = any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
-    return lines, float(w), float(h), has_image
+    return lines, float(w), float(h), has_image, unread
 
 
-def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+# How many of a page's first non-space characters are looked at to tell whether its glyphs have outlines,
+# and the height (points) below which a character's tight box is flat: no outline (pdfium gives 0.01).
+_OUTLINE_PROBE = 5
+_FLAT = 0.5
+
+
+def _outlineless(tp) -> bool:
+    """Whether the page's first characters have no glyph outlines (tight boxes of zero height).
+
+    That is what pdfium gives for a font that is neither embedded nor installed (a bare
+    STSong-Light reference on a machine without CJK fonts); on such pages pdfium's text page also
+    leaves out every text object of a single glyph, so punctuation drawn on its own (、，。) and
+    one-character lines vanish. The test costs a few calls per page; only pages that fail it are
+    searched for the text objects it left out (``_unread_text_objects``).
+    """
+    n = tp.count_chars()
+    seen = 0
+    for i in range(min(n, 200)):
+        try:
+            l, b, r, t = tp.get_charbox(i)
+        except Exception:
+            return False
+        if r - l <= 0 and t - b < _FLAT:
+            continue  # a space or a generated character: says nothing
+        if t - b >= _FLAT:
+            return False
+        seen += 1
+        if seen >= _OUTLINE_PROBE:
+            return True
+    return seen > 0
+
+
+def _unread_text_objects(page, tp, raw) -> tuple[int, str]:
+    """(text objects on the page whose text pdfium's text page does not give, their fonts' names)."""
+    import ctypes
+
+    count, fonts = 0, set()
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_TEXT,), max_depth=8):
+        if raw.FPDFTextObj_GetText(obj.raw, tp.raw, None, 0) > 2:  # more than the terminator
+            continue
+        count += 1
+        font = raw.FPDFTextObj_GetFont(obj.raw)
+        if font:
+            size = raw.FPDFFont_GetBaseFontName(font, None, 0)
+            if size > 0:
+                buf = ctypes.create_string_buffer(size)
+                raw.FPDFFont_GetBaseFontName(font, buf, size)
+                fonts.add(buf.value.decode("latin-1", "replace"))
+    return count, ", ".join(sorted(fonts))
+
+
+def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
     import pypdfium2.raw as raw
 
     pdf, n = _open_pdfium(data, path)
@@ -452,15 +505,15 @@ def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[
         for i in range(n):
             page = _pdfium_page(pdf, i, path)
             try:
-                lines, w, h, has_image = _read_pdfium_page(page, raw)
+                lines, w, h, has_image, unread = _read_pdfium_page(page, raw)
             finally:
                 page.close()
-            yield i + 1, lines, w, h, has_image, "pdfium"
+            yield i + 1, lines, w, h, has_image, "pdfium", unread
     finally:
         pdf.close()
 
 
-def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str]]:
+def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
     """pdfium for every page, pdfplumber (opened on the first such page) for pages with rules."""
     import pypdfium2.raw as raw
 
@@ -471,15 +524,16 @@ def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Li
             page = _pdfium_page(pdf, i, path)
             try:
                 ruled = ruled_page(page, raw)
+                unread = (0, "")
                 if not ruled:
-                    lines, w, h, has_image = _read_pdfium_page(page, raw)
+                    lines, w, h, has_image, unread = _read_pdfium_page(page, raw)
             finally:
                 page.close()
             if ruled:
                 if careful is None:
                     careful = _open_pdfplumber(data, path)[0]
                 lines, w, h, has_image = _read_pdfplumber_page(careful, i, path)
-            yield i + 1, lines, w, h, has_image, "pdfplumber" if ruled else "pdfium"
+            yield i + 1, lines, w, h, has_image, "pdfplumber" if ruled else "pdfium", unread
     finally:
         pdf.close()
         if careful is not None:
@@ -883,7 +937,7 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto
     ocr_mod = None
     ocr_ready: Optional[bool] = None
     to_ocr: list[int] = []  # positions in ``pages`` whose page goes to OCR, all at once below
-    for index, lines, w, h, has_image, which in reader(data, path):
+    for index, lines, w, h, has_image, which, (unread, fonts) in reader(data, path):
         used[which] += 1
         reason: Optional[str] = None
         if not lines:
@@ -894,13 +948,28 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto
                 lines = [l for l in lines if not _soup_line(l.text)]
         if reason is not None:
             lines = []
-        want_ocr = ocr == "always" or (ocr == "auto" and reason is not None)
+        # a page whose text page left text objects out is read by OCR where it can be; otherwise its
+        # partial text is kept and the loss reported (see _outlineless)
+        partial = bool(unread) and reason is None
+        want_ocr = ocr == "always" or (ocr == "auto" and (reason is not None or partial))
         if want_ocr and ocr_ready is None:
             ocr_mod = _ocr_module()
             try:
                 ocr_ready = bool(ocr_mod and ocr_mod.available())
             except Exception:
                 ocr_ready = False
+        if partial:
+            plural = "s" if unread != 1 else ""
+            if want_ocr and ocr_ready:
+                done = "read by OCR instead"
+            elif ocr == "never":
+                done = "their text is missing from this page (OCR disabled by --ocr never)"
+            else:
+                done = f"their text is missing from this page — to OCR it, {_OCR_HINT}"
+            warnings.append(Warning(code="text-unread", page_index=index,
+                                    message=f"page {index}: {unread} text object{plural} gave no text (font "
+                                            f"{fonts or 'unnamed'} is neither embedded nor installed, and single "
+                                            f"glyphs such as punctuation are left out); {done}"))
         if want_ocr and ocr_ready:
             to_ocr.append(len(pages))
         elif reason is not None:
