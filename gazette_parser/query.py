@@ -286,6 +286,11 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
     tables = (" FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
               + " ".join(joins) + (" WHERE " + " AND ".join(where) if where else ""))
     if count:
+        if q.text is not None and len(joins) == 1 and not where:
+            # text alone: every FTS row is one clause (rowid = clause id, kept in step by triggers)
+            # and every clause has its document and issue, so the FTS table alone counts the rows
+            table = "clauses_words" if "clauses_words" in joins[0] else "clauses_fts"
+            return f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", args_join
         return "SELECT count(*)" + tables, args_join + args
     sql = (
         "SELECT d.doc_number, d.title, d.issuer, coalesce(d.date, i.publish_date) AS date,"

@@ -131,9 +131,35 @@ def _span_errors(value: Any, path: list) -> list[str]:
     return errors
 
 
+def _bad_span(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v) and v[1] < v[0]
+
+
+def _spans_ok(data: Any) -> bool:
+    """True when no span ends before its start: the yes/no walk of ``_span_errors`` (an explicit
+    stack, no paths built), so a valid file costs one pass; messages are made only on failure."""
+    stack = [(data, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, in_body_spans = pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k in ("span", "body_span") and _bad_span(v):
+                    return False
+                if isinstance(v, (dict, list)):
+                    push((v, k == "body_spans"))
+        elif isinstance(value, list):
+            for v in value:
+                if in_body_spans and _bad_span(v):
+                    return False
+                if isinstance(v, (dict, list)):
+                    push((v, False))
+    return True
+
+
 def validate_json(data: Any) -> list[str]:
     if _fast_ok(data):
-        return _span_errors(data, [])
+        return [] if _spans_ok(data) else _span_errors(data, [])
     v = json_validator()
     try:
         errors = sorted(v.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
