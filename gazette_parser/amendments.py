@@ -24,7 +24,6 @@ its first sentence, "将第五条修改为：“…。”", as one).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -32,7 +31,7 @@ import regex
 
 from .clauses import ordinal
 from .model import Amendment, Clause, Document, Location, Span, Text, map_clauses
-from .resources import load_grammar
+from .resources import compiled
 from .segment import fold, squeeze
 
 GRAMMAR_FILE = "amendments.toml"
@@ -61,9 +60,7 @@ class _Grammar:
     operations: tuple
 
 
-@functools.lru_cache(maxsize=4)
-def _compile(key: int) -> _Grammar:
-    raw = load_grammar(GRAMMAR_FILE)
+def _compile(raw: dict) -> _Grammar:
     n = raw["location"]["numeral"]
     loc = raw["location"]["pattern"].replace("{n}", n)
     plain = "(?=第)" + regex.sub(r"\(\?P<\w+>", "(?:", loc)
@@ -81,7 +78,7 @@ def _compile(key: int) -> _Grammar:
 
 
 def grammar() -> _Grammar:
-    return _compile(id(load_grammar(GRAMMAR_FILE)))
+    return compiled(GRAMMAR_FILE, _compile)
 
 
 def parse_location(s: str, offset: int = 0) -> Optional[Location]:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from .errors import UsageError
 from .fsutil import display_path, plain_name, sqlite_uri, stage_file
 
 MANIFEST_NAME = "manifest.sqlite"
@@ -52,7 +53,7 @@ FORMAT_KINDS = {"json": ("json",), "xml": ("xml",), "akn": ("akn",), "html": ("h
 DONE = ("ok", "needs-ocr")
 
 
-class BatchError(Exception):
+class BatchError(UsageError):
     """A bad argument or an unusable OUTDIR (the CLI exits 2 with this one-line message)."""
 
 

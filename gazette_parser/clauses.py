@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from .model import Clause, Document, Issue, ListItem, Text, Warning, map_clauses, walk
-from .resources import load_grammar
+from .resources import compiled
 
 GRAMMAR_FILE = "numbering.toml"
 
@@ -148,15 +148,9 @@ def _compile(raw: dict) -> Grammar:
     )
 
 
-_compiled: list = [None, None]  # [the raw dict it was compiled from, the Grammar]
-
-
 def grammar() -> Grammar:
     """The compiled numbering grammar (recompiled when --grammar-dir swaps the file)."""
-    raw = load_grammar(GRAMMAR_FILE)
-    if _compiled[0] is not raw:
-        _compiled[:] = [raw, _compile(raw)]
-    return _compiled[1]
+    return compiled(GRAMMAR_FILE, _compile)
 
 
 # ----------------------------------------------------------------------------------------------

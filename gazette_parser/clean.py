@@ -26,7 +26,6 @@ paragraph joined across a page break changes page in mid-line.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .model import Page, PageStart, Source, SourceMap, Text, Warning
-from .resources import load_grammar
+from .resources import compiled
 
 # ---------------------------------------------------------------------------------------------
 # characters
@@ -213,9 +212,7 @@ class _Rules:
     split_numbers: tuple[tuple[re.Pattern, re.Pattern], ...]
 
 
-@functools.lru_cache(maxsize=None)
-def _rules_cached(_key: int) -> _Rules:
-    g = load_grammar("clean.toml")
+def _compile(g: dict) -> _Rules:
     p, c, par = g["page"], g["codes"], g["paragraph"]
     return _Rules(
         page_number=tuple(re.compile(x) for x in p["page_number"]),
@@ -237,8 +234,7 @@ def _rules_cached(_key: int) -> _Rules:
 
 
 def _rules() -> _Rules:
-    # keyed on the loaded grammar object so --grammar-dir (which clears load_grammar) takes effect
-    return _rules_cached(id(load_grammar("clean.toml")))
+    return compiled("clean.toml", _compile)
 
 
 def page_number_of(text: str) -> Optional[int]:

@@ -61,3 +61,13 @@ class NeedsOCR(GazetteError):
     def __str__(self) -> str:
         pages = ", ".join(str(p) for p in self.pages)
         return f"{self.file or '<text>'}: {self.message}" + (f" (pages {pages})" if pages else "")
+
+
+class UsageError(GazetteError):
+    """A bad argument, query or output place rather than a bad input file: the message stands
+    alone (no "<text>:" prefix), as the CLI has always printed it; the CLI exits 2."""
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}" if self.file else self.message

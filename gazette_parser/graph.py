@@ -29,7 +29,6 @@ The patterns and the key rules are data: grammars/citations.toml.
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 import unicodedata
@@ -39,7 +38,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import regex
 
-from .resources import load_grammar
+from .resources import compiled
 
 KINDS = ("doc_number", "order", "title")
 RELATIONS = ("cites", "amends", "republishes")
@@ -56,9 +55,7 @@ class Citation:
     article: Optional[str] = None  # for amendments: the article changed
 
 
-@functools.lru_cache(maxsize=4)
-def _compiled(gid: int):
-    g = load_grammar("citations.toml")
+def _compile(g: dict) -> dict:
     return {
         "title": regex.compile(g["title"]["pattern"]),
         "title_tail": regex.compile(g["title"]["drop_tail"]),
@@ -69,7 +66,7 @@ def _compiled(gid: int):
 
 
 def grammar():
-    return _compiled(id(load_grammar("citations.toml")))
+    return compiled("citations.toml", _compile)
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "〝": '"', "〞": '"', "＂": '"',

@@ -15,12 +15,11 @@ verb ("第八届全国人民代表大会常务委员会第二次会议", "中华
 
 from __future__ import annotations
 
-import functools
 
 import regex
 
 from .model import HistoryEvent, Span
-from .resources import load_grammar
+from .resources import compiled
 from .segment import parse_date  # one home for 2022年6月25日 / 二〇二二年六月二十五日
 
 GRAMMAR = "document.toml"
@@ -36,13 +35,8 @@ class _Grammar:
         self.trim = regex.compile(h["body_trim"])
 
 
-@functools.lru_cache(maxsize=4)
-def _compile(key: int) -> _Grammar:
-    return _Grammar(load_grammar(GRAMMAR))
-
-
 def grammar() -> _Grammar:
-    return _compile(id(load_grammar(GRAMMAR)))
+    return compiled(GRAMMAR, _Grammar)
 
 
 def is_history_line(line: str) -> bool:

@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+from .errors import UsageError
 from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
@@ -205,7 +206,7 @@ TABLES = ("meta", "issues", "documents", "issuers", "clauses", "units", "targets
           "citations", "document_keys")
 
 
-class IndexFailure(Exception):
+class IndexFailure(UsageError):
     """A database or input the index cannot use; ``str(e)`` is one line for the user."""
 
 

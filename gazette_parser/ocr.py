@@ -42,7 +42,7 @@ import regex
 
 from .errors import NeedsOCR, ReadError
 from .model import Line
-from .resources import load_grammar
+from .resources import compiled, load_grammar
 
 DEFAULT_LANG = "chi_sim+eng"
 INSTALL_HINT = (
@@ -125,15 +125,17 @@ class _Repair:
         return self.pattern.sub(self.replace, text)
 
 
-@functools.lru_cache(maxsize=None)
 def _config() -> dict:
     return load_grammar("ocr.toml")
 
 
-@functools.lru_cache(maxsize=None)
 def _repairs() -> tuple[_Repair, ...]:
+    return compiled("ocr.toml", _compile_repairs)
+
+
+def _compile_repairs(cfg: dict) -> tuple[_Repair, ...]:
     out = []
-    for r in _config().get("repair", []):
+    for r in cfg.get("repair", []):
         table = None
         if "translate" in r:
             src, dst = r["translate"]
@@ -142,9 +144,12 @@ def _repairs() -> tuple[_Repair, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=None)
 def _noise_line() -> "regex.Pattern":
-    return regex.compile(_config()["tesseract"]["noise_line"])
+    return compiled("ocr.toml", _compile_noise_line)
+
+
+def _compile_noise_line(cfg: dict) -> "regex.Pattern":
+    return regex.compile(cfg["tesseract"]["noise_line"])
 
 
 def repair(text: str) -> str:
@@ -154,10 +159,15 @@ def repair(text: str) -> str:
     return text.strip()
 
 
-@functools.lru_cache(maxsize=None)
 def _vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[int]]:
     """(look-alike → group head, normal form → word, word lengths) for ``correct``."""
-    cfg = _config().get("vocabulary", {})
+    # the registry and document.toml feed the word list, so their contents are part of the key
+    return compiled(("ocr.toml", "document.toml", "units.toml", "units_standard.toml"), _compile_vocabulary)
+
+
+def _compile_vocabulary(ocr_cfg: dict, document: dict, *_registry: dict
+                        ) -> tuple[dict[str, str], dict[str, str], frozenset[int]]:
+    cfg = ocr_cfg.get("vocabulary", {})
     head: dict[str, str] = {}
     for group in cfg.get("confusable", []):
         for ch in group:
@@ -174,7 +184,7 @@ def _vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[int]]:
     except Exception:  # no registry: the configured words still help
         pass
     try:
-        words.update(load_grammar("document.toml")["doc_type"]["types"])
+        words.update(document["doc_type"]["types"])
     except (KeyError, TypeError):
         pass
     norm: dict[str, str] = {}

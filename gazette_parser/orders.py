@@ -23,7 +23,6 @@ Patterns are in grammars/document.toml, section [order].
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from typing import Optional
 
@@ -31,7 +30,7 @@ import regex
 
 from . import document
 from .model import Document, DocumentText, Promulgation, Segmentation, Text
-from .resources import load_grammar
+from .resources import compiled
 from .segment import (GRAMMAR, _serial, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of,
                       parse_date, squeeze)
 
@@ -39,9 +38,8 @@ from .segment import (GRAMMAR, _serial, doc_type_of, find_doc_numbers, fold, is_
 _INHERITED = {"doc-no-issuer", "doc-no-date", "doc-issuer-from-title", "doc-issuer-from-header"}
 
 
-@functools.lru_cache(maxsize=4)
-def _compiled(key: int) -> dict:
-    o = load_grammar(GRAMMAR)["order"]
+def _compile(raw: dict) -> dict:
+    o = raw["order"]
     return {
         "key": regex.compile(o["key"]),
         "abbreviations": dict(o.get("abbreviations", {})),
@@ -54,7 +52,7 @@ def _compiled(key: int) -> dict:
 
 
 def _g() -> dict:
-    return _compiled(id(load_grammar(GRAMMAR)))
+    return compiled(GRAMMAR, _compile)
 
 
 def _key(s: str) -> str:

@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
+from .errors import UsageError
 from .index import IndexFailure, doc_key, load_unit_registry, norm_unit, open_index
 
 # every column a row can have, in display order
@@ -39,7 +40,7 @@ HEADERS = {"doc_number": "文号", "path": "path", "heading": "heading", "page":
 FORMATS = ("table", "json", "csv")
 
 
-class QueryError(Exception):
+class QueryError(UsageError):
     """A bad query (malformed date, unknown column, …): ``str(e)`` is one line for the user."""
 
 

@@ -21,7 +21,6 @@ paragraphs that is the 款 node):
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from typing import Optional
 
@@ -29,7 +28,7 @@ import regex
 
 from .clauses import ordinal
 from .model import Clause, Document, Ref, Text
-from .resources import load_grammar
+from .resources import compiled
 
 GRAMMAR = "references.toml"
 
@@ -55,13 +54,8 @@ class _Grammar:
         self.joiner = regex.compile(r["joiner"])
 
 
-@functools.lru_cache(maxsize=4)
-def _compile(key: int) -> _Grammar:
-    return _Grammar(load_grammar(GRAMMAR))
-
-
 def grammar() -> _Grammar:
-    return _compile(id(load_grammar(GRAMMAR)))
+    return compiled(GRAMMAR, _Grammar)
 
 
 _PARTS = ("article", "article_suffix", "paragraph", "item", "subitem")

@@ -19,7 +19,6 @@ too (lines, title/number/date parsing), and :func:`outline` gives the CLI a quic
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 import unicodedata
 from array import array
@@ -29,7 +28,7 @@ from typing import Optional
 import regex
 
 from .model import DocumentText, IssueInfo, Segmentation, Span, Text, TocEntry, Warning
-from .resources import load_grammar
+from .resources import compiled
 
 GRAMMAR = "document.toml"
 
@@ -126,15 +125,9 @@ class _Grammar:
         self.col_serial_value = c(co["serial_value"])
 
 
-@functools.lru_cache(maxsize=4)
-def _compile(key: int) -> _Grammar:
-    return _Grammar(load_grammar(GRAMMAR))
-
-
 def grammar() -> _Grammar:
     """The compiled document grammar (recompiled when --grammar-dir changes the file)."""
-    g = load_grammar(GRAMMAR)
-    return _compile(id(g))
+    return compiled(GRAMMAR, _Grammar)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import regex
 
 from .model import Clause, Document, Target, Text, map_clauses
 from .numerals import EXACT, normalize_digits, parse_number, tidy
-from .resources import load_grammar
+from .resources import compiled
 
 GRAMMAR = "targets.toml"
 
@@ -97,9 +97,7 @@ class _Grammar:
     money: frozenset
 
 
-@functools.lru_cache(maxsize=None)
-def _grammar_cached(_key: int) -> _Grammar:
-    g = load_grammar(GRAMMAR)
+def _compile(g: dict) -> _Grammar:
     u = g["units"]
     unit_kind = {}
     for kind in ("percent", "measure", "count", "attribute"):
@@ -203,8 +201,7 @@ def _grammar_cached(_key: int) -> _Grammar:
 
 
 def _grammar() -> _Grammar:
-    # keyed on the grammar dict's identity so --grammar-dir (which clears load_grammar) is honoured
-    return _grammar_cached(id(load_grammar(GRAMMAR)))
+    return compiled(GRAMMAR, _compile)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ offset maps back to its offset in the cleaned text.
 from __future__ import annotations
 
 import bisect
-import functools
 from array import array
 import os
 import re
@@ -29,7 +28,7 @@ import regex
 
 from .errors import ReadError
 from .model import Clause, Document, Text, UnitRef, Warning, walk
-from .resources import grammar_path, load_grammar
+from .resources import compiled, grammar_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -225,13 +224,12 @@ def _expand_department(entry: dict, i: int, source: str) -> list[tuple[str, list
 
 def _bundled() -> Registry:
     """grammars/units.toml (or the --grammar-dir copy of it), read once per path."""
-    return _bundled_at(str(grammar_path("units.toml")))
+    return compiled(("units.toml", "units_standard.toml"), _compile_bundled)
 
 
-@functools.lru_cache(maxsize=None)
-def _bundled_at(path: str) -> Registry:
-    reg = _registry_from_toml(load_grammar("units.toml"), path)
-    reg.fallback = _registry_from_toml(load_grammar("units_standard.toml"), str(grammar_path("units_standard.toml")))
+def _compile_bundled(units: dict, standard: dict) -> Registry:
+    reg = _registry_from_toml(units, str(grammar_path("units.toml")))
+    reg.fallback = _registry_from_toml(standard, str(grammar_path("units_standard.toml")))
     return reg
 
 
@@ -300,15 +298,14 @@ def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
 
 def _grammar() -> _Grammar:
     """grammars/notes.toml compiled (or the --grammar-dir copy of it), once per path."""
-    return _grammar_at(str(grammar_path("notes.toml")))
+    return compiled("notes.toml", _compile_notes)
 
 
-@functools.lru_cache(maxsize=None)
-def _grammar_at(path: str) -> _Grammar:
+def _compile_notes(g: dict) -> _Grammar:
     try:
-        return _compile_grammar(load_grammar("notes.toml"))
+        return _compile_grammar(g)
     except (KeyError, TypeError, ValueError, regex.error) as e:
-        raise ReadError(f"notes grammar is not usable: {e!r}", file=path) from None
+        raise ReadError(f"notes grammar is not usable: {e!r}", file=str(grammar_path("notes.toml"))) from None
 
 
 def _compile_grammar(g: dict) -> _Grammar:

@@ -23,7 +23,6 @@ Validate with ``gazette_parser.validate`` (the strict official akomantoso30.xsd 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -33,7 +32,7 @@ from typing import Optional
 from lxml import etree
 
 from ..model import Amendment, Clause, Document, Issue, Location, Target, UnitRef
-from ..resources import load_grammar
+from ..resources import compiled
 from . import fields as F
 from .json import _decimal_text, issue_from_dict
 from .xml import ILLEGAL_XML, sanitized_dict
@@ -51,9 +50,11 @@ ABBR = {"book": "book", "part": "part", "title": "title", "chapter": "chp", "sec
         "point": "point", "level": "lvl"}
 
 
-@functools.lru_cache(maxsize=1)
 def _grammar() -> dict:
-    g = load_grammar("akn.toml")
+    return compiled("akn.toml", _compile)
+
+
+def _compile(g: dict) -> dict:
     labels = [(re.compile(x["pattern"]), x["element"]) for x in g["hierarchy"].get("label", [])]
     return {"doc_types": g.get("doc_types", {}), "pinyin": g.get("pinyin", {}), "labels": labels,
             "ladder": g["hierarchy"]["ladder"], "ladder_nested": g["hierarchy"]["ladder_nested"],

@@ -37,7 +37,7 @@ from typing import Iterator, Optional
 
 from ..errors import NeedsOCR, ReadError
 from ..model import Line, Page, Source, SourceInfo, Warning
-from ..resources import load_grammar
+from ..resources import compiled
 
 BACKENDS = ("auto", "pdfplumber", "pdfium")
 OCR_MODES = ("auto", "never", "always")
@@ -86,10 +86,13 @@ def text_quality(text: str) -> Optional[str]:
     return None
 
 
-@functools.lru_cache(maxsize=None)
 def _plausible() -> tuple[frozenset, int, float]:
     """(known pairs of ideographs, min_pairs, min_share) from grammars/plausible.toml."""
-    cfg = load_grammar("plausible.toml")
+    # the registry and ocr.toml feed the word list, so their contents are part of the key
+    return compiled(("plausible.toml", "ocr.toml", "units.toml", "units_standard.toml"), _compile_plausible)
+
+
+def _compile_plausible(cfg: dict, ocr_cfg: dict, *_registry: dict) -> tuple[frozenset, int, float]:
     known = set(cfg["bigrams"].split())
     words: list[str] = []
     try:
@@ -101,7 +104,7 @@ def _plausible() -> tuple[frozenset, int, float]:
     except Exception:  # no registry: the list alone still tells text from mis-mapped glyphs
         pass
     try:
-        words.extend(load_grammar("ocr.toml")["vocabulary"]["words"])
+        words.extend(ocr_cfg["vocabulary"]["words"])
     except (KeyError, TypeError):
         pass
     for w in words:
