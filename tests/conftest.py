@@ -22,6 +22,20 @@ NOT_DOCUMENTS = {
 }
 
 
+def pdf_from_objects(objs: list[bytes]) -> bytes:
+    """A PDF file of the numbered objects ``objs`` (object 1 the catalog), with its xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 def walk_json(clauses):
     """Every clause of a JSON output's clause list, parents before children."""
     for c in clauses or []:

@@ -19,7 +19,7 @@ import pytest
 
 from gazette_parser.errors import GazetteError, ReadError
 
-from .conftest import CQ_PDF, DATA
+from .conftest import CQ_PDF, DATA, pdf_from_objects
 
 SMALL_NOTICE = DATA / "robust_small_notice.txt"
 MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for one parse; a page-streaming reader stays far below
@@ -926,16 +926,7 @@ def _mismapped_pdf(pages: list[tuple[list[str], dict]], size: int = 14) -> bytes
             b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
         ]
     objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objs)
 
 
 def _permutation(text: str, shift: int = 7) -> dict:

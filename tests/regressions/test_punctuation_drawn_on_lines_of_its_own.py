@@ -24,6 +24,7 @@ import re
 
 from gazette_parser import parse_text
 
+from ..conftest import pdf_from_objects
 from ..test_robustness import run_cli
 
 # A notice as printed, one list item per printed line. Annotated by hand before the parser ran on
@@ -88,15 +89,7 @@ def _type3_pdf(lines: list[str], ink: bool, mismapped_lines: int = 0) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(glyph) + glyph + b"\nendstream",
         b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objs)
 
 
 def _tree(doc: dict) -> list[tuple[str, str]]:
