@@ -32,7 +32,7 @@ import regex
 from .clauses import ordinal
 from .model import Amendment, Clause, Document, Location, Span, Text, map_clauses
 from .resources import compiled
-from .segment import fold, squeeze
+from .chars import fold, squeeze
 
 GRAMMAR_FILE = "amendments.toml"
 _LEVELS = ("part", "chapter", "section", "article", "suffix", "paragraph", "item", "subitem")

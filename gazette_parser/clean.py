@@ -32,31 +32,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from .chars import HAN, is_cjk, is_han
 from .model import Page, PageStart, Source, SourceMap, Text, Warning
 from .resources import compiled
 
 # ---------------------------------------------------------------------------------------------
 # characters
-
-_CJK_RANGES = (
-    (0x2010, 0x2027), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF), (0xB7, 0xB7),
-)
-
-
-def is_cjk(ch: str, _seen: dict = {}) -> bool:
-    """Han characters and CJK (full-width) punctuation, including “”—… used in Chinese text."""
-    hit = _seen.get(ch)
-    if hit is None:
-        o = ord(ch)
-        hit = _seen[ch] = any(lo <= o <= hi for lo, hi in _CJK_RANGES)
-    return hit
-
-
-def is_han(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
-
 
 # GB2312 row-1 punctuation leaked as U+A1xx/U+A3xx (Yi syllables) by fonts whose cmap is the raw
 # GB code: the README of the samples names U+A3AC for ， and U+A3AE for 。.
@@ -363,7 +344,7 @@ def _toc_like(s: str) -> bool:
     return "……" in s or "…" * 2 in s or "...." in s or "·····" in s
 
 
-_SIDE_BY_SIDE = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]")
+_SIDE_BY_SIDE = re.compile(f"[{HAN}] [{HAN}]")
 
 
 def _continues_text(prev: str, cur: str, rules: _Rules) -> bool:

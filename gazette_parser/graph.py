@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 from xml.sax.saxutils import escape, quoteattr
 
 import regex
 
+from .chars import fold
 from .resources import compiled
 
 KINDS = ("doc_number", "order", "title")
@@ -73,22 +73,18 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "〝": 
                          "‘": "'", "’": "'", "＇": "'", "<": "〈", ">": "〉"})
 
 
-def _fold(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace())
-
-
 def title_key(title: str) -> str:
     """《重庆市城市更新提升“十四五”行动计划（试行）》 → 重庆市城市更新提升"十四五"行动计划."""
-    t = _fold(title).translate(_QUOTES).strip("《》")
+    t = fold(title).translate(_QUOTES).strip("《》")
     t = grammar()["title_tail"].sub("", t)
     return t
 
 
 def number_key(printed: str) -> Optional[tuple[str, str]]:
     """(kind, key) of a 文号 or 令 number as printed, or None when it is neither."""
-    from .segment import parse_doc_number
+    from .issue.lexicon import parse_doc_number
 
-    parts = parse_doc_number(_fold(printed))
+    parts = parse_doc_number(fold(printed))
     if not parts:
         return None
     if parts.get("year") is None:  # a 令 / numbered 公告: issuer + kind + serial
@@ -112,7 +108,7 @@ def find_citations(text: Optional[str]) -> list[Citation]:
     """Every 文号, 令 number and 《title》 in ``text`` (spans into it), plus amendment edges."""
     if not text:
         return []
-    from .segment import find_doc_numbers
+    from .issue.lexicon import find_doc_numbers
 
     out: list[Citation] = []
     for printed, span in find_doc_numbers(text):

@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+from .chars import unit_key
 from .errors import UsageError
 from .fsutil import display_path, sqlite_uri
 
@@ -309,16 +310,6 @@ def _statements(script: str) -> Iterator[str]:
 # unit aliases
 
 
-def norm_unit(name: str) -> str:
-    """Spaces removed and half-width brackets made full-width (the registry's lookup key)."""
-    out = []
-    for ch in name:
-        if ch.isspace() or ch in "\u200b":
-            continue
-        out.append({"(": "（", ")": "）"}.get(ch, ch))
-    return "".join(out)
-
-
 def load_unit_registry(units_file: Optional[str] = None):
     """The unit registry (gazette_parser.units.load_registry), or None while there is none."""
     try:
@@ -343,7 +334,7 @@ def _load_aliases(con: sqlite3.Connection, units_file: Optional[str]) -> int:
         return 0
     with con:
         con.executemany("INSERT OR REPLACE INTO unit_aliases VALUES (?, ?)",
-                        sorted((norm_unit(a), c) for a, c in aliases.items()))
+                        sorted((unit_key(a), c) for a, c in aliases.items()))
     return len(aliases)
 
 
@@ -440,8 +431,8 @@ def _walk(clauses: list, parent=None, labels=""):
 def doc_key(number: Optional[str], parts: Optional[dict]) -> Optional[str]:
     """The normalised key of a document number (see orders.number_key): the parts the output
     carries, else the parts parsed from the printed number (an output written before the key)."""
-    from .orders import number_key, order_parts
-    from .segment import parse_doc_number
+    from .issue.orders import number_key, order_parts
+    from .issue.lexicon import parse_doc_number
 
     if not isinstance(number, str) or not number:
         return number_key(parts) if isinstance(parts, dict) else None

@@ -40,6 +40,7 @@ from typing import Iterable, Optional, Sequence
 
 import regex
 
+from .chars import HAN_RX
 from .errors import NeedsOCR, ReadError
 from .model import Line
 from .resources import compiled, load_grammar
@@ -54,7 +55,6 @@ INSTALL_HINT = (
 # pdfium is not thread-safe: every call into it (open, render) holds this lock.
 _PDFIUM_LOCK = threading.Lock()
 
-_HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"[A-Za-z]")
 _DIGIT = regex.compile(r"\d")
 
@@ -190,7 +190,7 @@ def _compile_vocabulary(ocr_cfg: dict, document: dict, *_registry: dict
     norm: dict[str, str] = {}
     ambiguous: set[str] = set()
     for w in words:
-        if len(w) < min_len or not all(_HAN.match(c) for c in w):
+        if len(w) < min_len or not all(HAN_RX.match(c) for c in w):
             continue
         key = "".join(head.get(c, c) for c in w)
         if key in norm and norm[key] != w:
@@ -484,7 +484,7 @@ def _merge_rows(lines: list[_OcrLine]) -> list[_OcrLine]:
 
 def _is_chinese_page(lines: Sequence[_OcrLine]) -> bool:
     text = "".join(line.raw for line in lines)
-    return len(_HAN.findall(text)) >= len(_LATIN.findall(text))
+    return len(HAN_RX.findall(text)) >= len(_LATIN.findall(text))
 
 
 def _needs_retry(line: _OcrLine, chinese: bool, cfg: dict) -> bool:
@@ -493,7 +493,7 @@ def _needs_retry(line: _OcrLine, chinese: bool, cfg: dict) -> bool:
     if chinese:
         raw = line.raw
         latin = len(_LATIN.findall(raw))
-        han = len(_HAN.findall(raw))
+        han = len(HAN_RX.findall(raw))
         if latin and latin > cfg["retry_latin_share"] * (latin + han):
             return True
     return False
@@ -509,7 +509,7 @@ def _score(lines: Sequence[_OcrLine], chinese: bool) -> tuple[float, float]:
     count = 0
     for line in lines:
         for w in line.words:
-            n = len(_HAN.findall(w.text)) + len(_DIGIT.findall(w.text))
+            n = len(HAN_RX.findall(w.text)) + len(_DIGIT.findall(w.text))
             if not chinese:
                 n += len(_LATIN.findall(w.text))
             total += n * (w.conf / 100.0) ** 2
@@ -715,7 +715,7 @@ def _recognise(grey, lang: str, scan: bool = False, upright: bool = False) -> li
 def _keep(line: _OcrLine, text: str, chinese: bool, cfg: dict) -> bool:
     if not text or _noise_line().match(text):
         return False
-    meaningful = len(_HAN.findall(text)) + len(_DIGIT.findall(text))
+    meaningful = len(HAN_RX.findall(text)) + len(_DIGIT.findall(text))
     if line.conf < cfg["drop_below"] and meaningful < cfg["drop_min_chars"]:
         return False  # a few characters read with little confidence: seal, stamp, rule
     if chinese and line.conf < cfg["retry_below"] and meaningful <= cfg["short_line_chars"]:
@@ -729,7 +729,7 @@ def _keep(line: _OcrLine, text: str, chinese: bool, cfg: dict) -> bool:
 
 def _size(line: _OcrLine) -> float:
     """The line's font size in pixels: median height of its words that hold Han or digits."""
-    heights = sorted(w.height for w in line.words if _HAN.search(w.text) or _DIGIT.search(w.text))
+    heights = sorted(w.height for w in line.words if HAN_RX.search(w.text) or _DIGIT.search(w.text))
     if not heights:
         return max(w.height for w in line.words)
     return heights[len(heights) // 2]

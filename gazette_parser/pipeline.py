@@ -6,7 +6,10 @@ import os
 import re
 from typing import Optional, Union
 
-from . import amendments, clauses, clean, document, orders, references, segment, targets, units
+from . import amendments, clauses, clean, references, targets, units
+from .issue import orders
+from .issue.document import build_document
+from .issue.segment import segment
 from .errors import ParseError
 from .model import Issue
 from .read import read_source
@@ -77,12 +80,12 @@ def _compose(src, registry) -> Issue:
     text = clean.clean(src)
     info, src_warnings = src.info, src.warnings
     del src  # the pages' lines: the text stages work on the cleaned text, a long PDF's lines can go
-    seg = segment.segment(text)
+    seg = segment(text)
     if not seg.documents:
         raise ParseError("no document found (no title, 文号 or numbered body)", file=info.path)
     docs = []
     for doc_text in seg.documents:
-        built = document.build_document(text, doc_text, seg)
+        built = build_document(text, doc_text, seg)
         for doc in orders.split_order(text, doc_text, built, seg):
             doc = clauses.build_clauses(text, doc)
             doc = clauses.distinct_paths(text, doc)

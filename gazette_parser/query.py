@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
 from .errors import UsageError
-from .index import IndexFailure, doc_key, load_unit_registry, norm_unit, open_index
+from .chars import unit_key
+from .index import IndexFailure, doc_key, load_unit_registry, open_index
 
 # every column a row can have, in display order
 CLAUSE_COLUMNS = (
@@ -116,7 +117,7 @@ def norm_doc_number(value: str) -> str:
 
 def unit_names(con: sqlite3.Connection, name: str) -> list[str]:
     """Every canonical name ``name`` may stand for: itself, registry aliases, names seen in the data."""
-    key = norm_unit(name)
+    key = unit_key(name)
     names = [name, key]
     for row in con.execute("SELECT canonical FROM unit_aliases WHERE alias=?", (key,)):
         names.append(row[0])

@@ -26,6 +26,7 @@ from typing import Iterable, Optional, Union
 
 import regex
 
+from .chars import UNIT_SPACES, unit_key
 from .errors import ReadError
 from .model import Clause, Document, Text, UnitRef, Warning, walk
 from .resources import compiled, grammar_path
@@ -35,17 +36,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-_SPACE = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u200b")
-
-
-def _norm(name: str) -> str:
-    """Lookup key: no spaces, full-width brackets, PUA punctuation repaired."""
-    out = []
-    for ch in name:
-        if ch in _SPACE:
-            continue
-        out.append({"(": "（", ")": "）", "\uA3AC": "，", "\uA3AE": "。", "\uA3BB": "；"}.get(ch, ch))
-    return "".join(out)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -72,7 +62,7 @@ class Registry:
     fallback: Optional["Registry"] = None
 
     def lookup(self, name: str) -> Optional[str]:
-        hit = self.aliases.get(_norm(name))
+        hit = self.aliases.get(unit_key(name))
         if hit is None and self.fallback is not None:
             return self.fallback.lookup(name)
         return hit
@@ -93,7 +83,7 @@ class Registry:
             self.regions[canonical] = region
         for spelling in (canonical, *aliases):
             if spelling and spelling.strip():
-                self.aliases[_norm(spelling)] = canonical
+                self.aliases[unit_key(spelling)] = canonical
 
     def merged(self, other: "Registry") -> "Registry":
         """A new registry: this one with ``other``'s entries over it (other wins on clashes).
@@ -360,7 +350,7 @@ def _compile_grammar(g: dict) -> _Grammar:
 # a loose view of a stretch of text: spaces and line breaks removed, offsets kept
 
 
-_SPACE_RUN = re.compile("[" + "".join(sorted(_SPACE)) + "]+")
+_SPACE_RUN = re.compile("[" + "".join(sorted(UNIT_SPACES)) + "]+")
 
 
 class _Loose:
@@ -931,7 +921,7 @@ class _Resolver:
         self.abbrevs: dict[str, list[str]] = {}  # abbr → canonical names (a group) or [full]
 
     def define(self, abbr: str, names: list[str], override: bool = False) -> None:
-        abbr = _norm(abbr)
+        abbr = unit_key(abbr)
         if abbr and names and (override or abbr not in self.abbrevs):
             self.abbrevs[abbr] = names
 
@@ -940,7 +930,7 @@ class _Resolver:
         hit = self.reg.lookup(name)
         if hit:
             return [(hit, True)]
-        key = _norm(name)
+        key = unit_key(name)
         if key in self.abbrevs:
             out = []
             for full in self.abbrevs[key]:

@@ -14,7 +14,7 @@ import gazette_parser
 from gazette_parser.amendments import parse_location
 from gazette_parser.emit import akn, json as gjson, xml as gxml
 from gazette_parser.model import walk
-from gazette_parser.segment import squeeze
+from gazette_parser.chars import squeeze
 from gazette_parser.validate import validate
 
 from .conftest import DATA

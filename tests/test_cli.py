@@ -48,6 +48,6 @@ def test_help_does_not_import_the_pipeline():
     assert proc.returncode == 0 and "Usage" in proc.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
     assert "gazette_parser.errors" in imported  # the listing is what we think it is
-    heavy = {"gazette_parser.pipeline", "gazette_parser.model", "gazette_parser.segment", "pdfplumber",
+    heavy = {"gazette_parser.pipeline", "gazette_parser.model", "gazette_parser.issue.segment", "pdfplumber",
              "pypdfium2", "regex"}
     assert not heavy & imported

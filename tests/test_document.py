@@ -8,8 +8,10 @@ import dataclasses
 import pytest
 
 import gazette_parser
-from gazette_parser.document import build_document
-from gazette_parser.segment import fold, is_date_line, segment, squeeze
+from gazette_parser.chars import fold, squeeze
+from gazette_parser.issue.document import build_document
+from gazette_parser.issue.lexicon import is_date_line
+from gazette_parser.issue.segment import segment
 
 from .conftest import CQ_TXT
 from .test_segment import STANDALONE, as_text, read
@@ -284,7 +286,7 @@ def test_joint_pdf_notice_with_banji_and_wrapped_lists():
 
 
 def test_joint_issuers_split_only_between_organs():
-    from gazette_parser.segment import split_issuers
+    from gazette_parser.issue.signature import split_issuers
 
     assert split_issuers("广州市卫生健康委员会            广州市财政局") == ["广州市卫生健康委员会", "广州市财政局"]
     assert split_issuers("江门市住房和城乡建设局江门市财政局") == ["江门市住房和城乡建设局", "江门市财政局"]

@@ -13,7 +13,7 @@ import pytest
 import gazette_parser
 from gazette_parser.index import index_paths, open_index
 from gazette_parser.model import walk
-from gazette_parser.orders import number_key, order_parts
+from gazette_parser.issue.orders import number_key, order_parts
 
 from .conftest import DATA
 

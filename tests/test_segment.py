@@ -14,17 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gazette_parser
-from gazette_parser import segment as seg_mod
+from gazette_parser import chars
+from gazette_parser.issue import grammar as doc_grammar
 from gazette_parser.model import PageStart, SourceInfo, SourceMap, Text
 from gazette_parser.resources import grammar_path
-from gazette_parser.segment import (
-    doc_type_of,
-    find_doc_numbers,
-    outline,
-    parse_date,
-    parse_doc_number,
-    segment,
-)
+from gazette_parser.issue.lexicon import doc_type_of, find_doc_numbers, parse_date, parse_doc_number
+from gazette_parser.issue.outline import outline
+from gazette_parser.issue.segment import segment
 
 from .conftest import CQ_TXT, DATA
 
@@ -263,7 +259,7 @@ def test_segment_is_deterministic(cq):
 
 
 def test_grammar_file_documents_itself():
-    head = grammar_path(seg_mod.GRAMMAR).read_text(encoding="utf-8").splitlines()[:15]
+    head = grammar_path(doc_grammar.GRAMMAR).read_text(encoding="utf-8").splitlines()[:15]
     assert head[0].startswith("# document.toml")
     assert any("Example" in line for line in head)
 
@@ -308,7 +304,7 @@ def test_any_text_segments_without_error():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from gazette_parser.document import build_document
+    from gazette_parser.issue.document import build_document
 
     pool = [ln for ln in (read("cq")[:4000] + read("gwy_guoling_707.txt")[:3000]
                           + read("gz_suiweihan_2023_1930.txt")[:3000]).splitlines() if ln.strip()]
@@ -350,5 +346,5 @@ def test_fold_in_runs_is_the_fold_of_each_character(s, data):
     """folded_with_map copies runs; it must equal folding character by character."""
     start = data.draw(st.integers(0, len(s)))
     end = data.draw(st.integers(start, len(s)))
-    hay, where = seg_mod.folded_with_map(s, start, end)
+    hay, where = chars.folded_with_map(s, start, end)
     assert (hay, list(where)) == _fold_one_by_one(s, start, end)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Optional, Union
 
+from ..chars import split_bom
 from ..errors import ReadError
 from ..fsutil import display_path
 from ..model import Source
@@ -16,7 +17,6 @@ FORMATS = ("txt", "pdf", "html")
 
 
 _HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|table|span|br|h[1-6]|font|center|article|section)[\s>/]", re.I)
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff_format(data: bytes, name: Optional[str] = None) -> str:
@@ -30,10 +30,7 @@ def sniff_format(data: bytes, name: Optional[str] = None) -> str:
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
     head = data[:4096]
-    for bom in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom):]
-            break
+    head = split_bom(head)[1]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2].count(b"\x00"):
         head = head.replace(b"\x00", b"")
     stripped = head.lstrip()

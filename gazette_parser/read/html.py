@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ..chars import count_han, split_bom
 from ..errors import ReadError
 from ..model import Line, Page, Source, SourceInfo
 
@@ -39,13 +40,12 @@ _BLOCK = {"head", "p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "t
           "figure", "figcaption", "caption", "address", "body", "html"}
 _CELL = {"td", "th"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def decode_html(data: bytes, path: Optional[str] = None) -> str:
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
+    encoding, rest = split_bom(data)
+    if encoding is not None:
+        return rest.decode(encoding, errors="replace")
     m = _CHARSET.search(data[:8192])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else None
     if declared in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
@@ -71,7 +71,7 @@ def _tag(el) -> Optional[str]:
 
 
 def _han(s: Optional[str]) -> int:
-    return len(_HAN.findall(s)) if s else 0
+    return count_han(s) if s else 0
 
 
 def _scores(root) -> dict:

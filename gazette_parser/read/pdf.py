@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from typing import Iterator, Optional
 
+from ..chars import CJK_UNIFIED, HAN_RX, is_han
 from ..errors import NeedsOCR, ReadError
 from ..model import Line, Page, Source, SourceInfo, Warning
 from ..resources import compiled
@@ -49,16 +50,8 @@ _OCR_HINT = ("install Tesseract with Chinese data (apt install tesseract-ocr tes
 # text-layer quality
 
 
-def _is_han(ch: str) -> bool:
-    if not ch:
-        return False
-    o = ord(ch[0])
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x2E80 <= o <= 0x2FDF
-
-
-_HAN_RX = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u2e80-\u2fdf]")
 _SPACE_RX = re.compile(r"\s+")
-_HAN_RUN_RX = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_RUN_RX = re.compile(f"[{CJK_UNIFIED}]+")  # the bigram table was counted over this block
 _PUNCT_RX = re.compile(r"[!-/:-@\[-`{-~]")
 _C1_RX = re.compile(r"[\x00-\x1f\x80-\x9f\ue000-\uf8ff]")
 _BAD_RX = re.compile(r"[!-/:-@\[-`{-~\x80-\x9f]")
@@ -77,7 +70,7 @@ def text_quality(text: str) -> Optional[str]:
     n = len(t)
     if n < 20:
         return None
-    if len(_HAN_RX.findall(t)) >= 0.3 * n:
+    if len(HAN_RX.findall(t)) >= 0.3 * n:
         return "implausible text" if _implausible(text) else None
     if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
@@ -129,7 +122,7 @@ def _implausible(text: str) -> bool:
 
 
 def _soup_line(text: str) -> bool:
-    if _HAN_RX.search(text):
+    if HAN_RX.search(text):
         return False
     t = _SPACE_RX.sub("", text)
     if len(t) < 4:
@@ -165,7 +158,7 @@ def _rows(chars: list[dict]) -> list[list[dict]]:
 
 def _ascii_row(row: list[dict]) -> bool:
     row = [c for c in row if not c["text"].isspace()]
-    return bool(row) and all(not _is_han(c["text"]) and not (0x3000 <= ord(c["text"][0]) <= 0x303F)
+    return bool(row) and all(not is_han(c["text"]) and not (0x3000 <= ord(c["text"][0]) <= 0x303F)
                              and c["text"] != "\ufffd" for c in row)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..chars import is_cjk, split_bom
 from ..errors import ReadError
 from ..model import Line, Page, Source, SourceInfo
 
@@ -17,7 +18,7 @@ def _utf16_without_bom(data: bytes) -> Optional[str]:
         except UnicodeDecodeError:
             continue
         sample = t[:4000]
-        good = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff" or c.isascii() and (c.isprintable() or c in "\r\n\t")
+        good = sum(1 for c in sample if is_cjk(c) or c.isascii() and (c.isprintable() or c in "\r\n\t")
                    or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
         score = good / max(1, len(sample))
         if score > best_score:
@@ -26,9 +27,9 @@ def _utf16_without_bom(data: bytes) -> Optional[str]:
 
 
 def decode(data: bytes, path: Optional[str] = None) -> str:
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
+    encoding, rest = split_bom(data)
+    if encoding is not None:
+        return rest.decode(encoding, errors="replace")
     if b"\x00" in data[:4096] and len(data) % 2 == 0:
         guess = _utf16_without_bom(data)
         if guess is not None:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import regex
 
-from .model import HistoryEvent, Span
-from .resources import compiled
-from .segment import parse_date  # one home for 2022年6月25日 / 二〇二二年六月二十五日
+from ..model import HistoryEvent, Span
+from ..resources import compiled
+from .lexicon import parse_date  # one home for 2022年6月25日 / 二〇二二年六月二十五日
 
 GRAMMAR = "document.toml"
 

@@ -28,11 +28,13 @@ from typing import Optional
 
 import regex
 
-from . import document
-from .model import Document, DocumentText, Promulgation, Segmentation, Text
-from .resources import compiled
-from .segment import (GRAMMAR, _serial, doc_type_of, find_doc_numbers, fold, is_date_line, is_title_line, lines_of,
-                      parse_date, squeeze)
+from ..chars import fold, squeeze
+from ..model import Document, DocumentText, Promulgation, Segmentation, Text
+from ..resources import compiled
+from .document import build_document
+from .grammar import GRAMMAR
+from .lexicon import doc_type_of, find_doc_numbers, is_date_line, is_title_line, order_serial, parse_date
+from .lines import lines_of
 
 # warnings a re-published text gets only because it is printed without a 令 head of its own
 _INHERITED = {"doc-no-issuer", "doc-no-date", "doc-issuer-from-title", "doc-issuer-from-header"}
@@ -74,7 +76,7 @@ def order_parts(number: Optional[str], parts: Optional[dict] = None) -> Optional
     prefix = m.group("issuer") + m.group("kind")
     issuer = g["abbreviations"].get(prefix) or m.group("issuer")
     issuer = g["aliases"].get(issuer, issuer)
-    out = dict(parts) if parts else {"prefix": prefix, "year": None, "serial": _serial(m.group("serial"))}
+    out = dict(parts) if parts else {"prefix": prefix, "year": None, "serial": order_serial(m.group("serial"))}
     if out.get("year") is None and m.group("year"):
         out["year"] = int(m.group("year"))
     out["issuer"] = issuer
@@ -244,12 +246,12 @@ def split_order(text: Text, doc_text: DocumentText, doc: Document, seg: Segmenta
             first = _printed_without_order(text, first, parts)
         return [first]
     cut = starts[0][0]
-    head = document.build_document(text, replace(doc_text, span=(doc.span[0], cut)), seg)
+    head = build_document(text, replace(doc_text, span=(doc.span[0], cut)), seg)
     head = _finish_order(text, head)
     out = [head]
     bounds = [a for a, _ in starts] + [doc_text.span[1]]
     for (a, _t), b in zip(starts, bounds[1:]):
-        sub = document.build_document(text, DocumentText(span=(a, b), category_zh=doc_text.category_zh,
+        sub = build_document(text, DocumentText(span=(a, b), category_zh=doc_text.category_zh,
                                                          category_en=doc_text.category_en), seg)
         out.append(replace(
             sub, doc_number=None, doc_number_parts=None, promulgated_by=head.doc_number,

@@ -1,0 +1,109 @@
+"""issue.colophon: the issue's own data, from its front matter and its colophon (版权页).
+
+The front matter (cover and masthead, before the first document) gives the gazette's name in both
+languages, the year, 第N期 and 总第N期, the publishing date and the publisher; the colophon, the
+last run of at least ``min_fields`` known "key：value" lines, gives the 主管单位, the serial
+number (CN50-1147/D) and the rest, kept under their printed keys.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import regex
+
+from ..chars import squeeze
+from ..model import IssueInfo
+from .grammar import grammar
+from .lexicon import english_date, parse_date
+from .lines import Ln
+from .toc import repair_english
+
+def find_colophon(lines: list[Ln], lo: int = 0) -> Optional[tuple[int, int, list[tuple[str, str, int]]]]:
+    """The last run of ≥ min_fields known "key：value" lines: (first, last, [(key, value, i)])."""
+    g = grammar()
+    runs = []
+    cur: list[tuple[str, str, int]] = []
+    for i in range(lo, len(lines)):
+        m = g.col_field.match(lines[i].text)
+        key = "".join(m.group("key").split()) if m else None
+        if m and key in g.col_keys:
+            cur.append((key, m.group("value").strip(), i))
+            continue
+        if len(cur) >= g.col_min:
+            runs.append(cur)
+        cur = []
+    if len(cur) >= g.col_min:
+        runs.append(cur)
+    if not runs:
+        return None
+    run = runs[-1]
+    return run[0][2], run[-1][2], run
+
+
+def issue_info(lines: list[Ln], front_end: int, colophon) -> IssueInfo:
+    """IssueInfo from the front matter (lines[:front_end]) and the colophon."""
+    g = grammar()
+    info = IssueInfo()
+    for i in range(front_end):
+        t = lines[i].stripped
+        if info.gazette_zh is None:
+            m = g.gazette.match(t)
+            if m:
+                info.gazette_zh = squeeze(m.group("name"))
+        if info.year is None:
+            m = g.year.match(t)
+            if m:
+                info.year = int(m.group("year"))
+        if info.total_number is None:
+            m = g.total.search(t)
+            if m:
+                info.total_number = int(m.group("n"))
+        if info.number is None:
+            m = g.number.search(g.total.sub("", t))  # 第14期, not the 第920期 of 总第920期
+            if m:
+                info.number = int(m.group("n"))
+        if info.publish_date is None:
+            m = g.publish_date.search(t)
+            if m:
+                info.publish_date = parse_date(m.group("date"))
+        if info.publisher_zh is None:
+            m = g.publisher.match(t)
+            if m:
+                info.publisher_zh = squeeze(m.group("name"))
+        if info.gazette_en is None:
+            m = g.gazette_en.match(t)
+            if m:
+                name = m.group("name").strip()
+                # a masthead wrapped over lines: following all-caps lines continue it
+                k = i + 1
+                while k < front_end and regex.fullmatch(r"[A-Z][A-Z'’\s]*", lines[k].stripped):
+                    name += " " + lines[k].stripped
+                    k += 1
+                info.gazette_en = repair_english(g, name)
+        if info.publisher_en is None:
+            m = g.publisher_en.match(t)
+            if m:
+                info.publisher_en = repair_english(g, m.group("name"))
+        if info.publish_date is None:
+            m = g.published_en.match(t)
+            if m:
+                info.publish_date = english_date(m.group("date"))
+    if colophon is not None:
+        for key, value, _ in colophon[2]:
+            if key in g.col_supervisor and info.supervisor is None:
+                info.supervisor = value
+            elif key in g.col_publisher and info.publisher_zh is None:
+                info.publisher_zh = value
+            elif key in g.col_serial and info.serial_cn is None:
+                m = g.col_serial_value.search(value)
+                info.serial_cn = "".join(m.group("cn").split()) if m else value
+            else:
+                if key in g.col_supervisor or key in g.col_publisher or key in g.col_serial:
+                    if key in g.col_publisher and value == info.publisher_zh:
+                        continue
+                    if key in g.col_supervisor and value == info.supervisor:
+                        continue
+                info.colophon.setdefault(key, value)
+    return info
+
