@@ -119,7 +119,7 @@ def main() -> None:
     if args.no_word_cache:
         words._segment_piece = functools.lru_cache(maxsize=0)(words._segment_piece.__wrapped__)
 
-    template = gazette_parser.parse(ROOT / "samples" / "cq-gazette-2022-14.txt").to_json()
+    template = gazette_parser.to_json(gazette_parser.parse(ROOT / "samples" / "cq-gazette-2022-14.txt"))
     tmp = tempfile.TemporaryDirectory()
     inputs = Path(tmp.name) / "json"
     inputs.mkdir()

@@ -59,7 +59,7 @@ def main() -> None:
     if not (args.reuse and db.exists()):
         if db.exists():
             db.unlink()
-        template = gazette_parser.parse(ROOT / "samples" / "cq-gazette-2022-14.txt").to_json()
+        template = gazette_parser.to_json(gazette_parser.parse(ROOT / "samples" / "cq-gazette-2022-14.txt"))
         con = open_index(db)
         t0 = time.perf_counter()
         ok, failed = load_issues(con, ((d["source"]["path"], lambda d=d: d)

@@ -10,22 +10,26 @@ from .errors import GazetteError, NeedsOCR, ParseError, ReadError
 
 # The model and the pipeline load on first use (PEP 562), so `gazette-parse --help` and the
 # commands that do not parse start without them.
+# The writers are offered here, not as methods of the model: the model knows no output format.
 _LAZY = {
-    "parse": "pipeline",
-    "parse_file": "pipeline",
-    "parse_text": "pipeline",
-    **{name: "model" for name in ("Clause", "Document", "Issue", "IssueInfo", "Page", "Target", "TocEntry",
-                                  "UnitRef", "Warning")},
+    "parse": ("pipeline", "parse"),
+    "parse_file": ("pipeline", "parse_file"),
+    "parse_text": ("pipeline", "parse_text"),
+    "to_json": ("emit.json", "dumps"),
+    "to_dict": ("emit.json", "issue_to_dict"),
+    **{name: ("model", name) for name in ("Clause", "Document", "Issue", "IssueInfo", "Page", "Target", "TocEntry",
+                                          "UnitRef", "Warning")},
 }
 
 
 def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
+    where = _LAZY.get(name)
+    if where is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    module, attr = where
+    value = getattr(importlib.import_module(f".{module}", __name__), attr)
     globals()[name] = value
     return value
 
@@ -36,6 +40,8 @@ __all__ = [
     "parse",
     "parse_file",
     "parse_text",
+    "to_json",
+    "to_dict",
     "Issue",
     "IssueInfo",
     "TocEntry",

@@ -384,6 +384,7 @@ def check_schema(data: dict, path) -> None:
 
 def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
     """Parse a source file (pdf/txt/html) and give its JSON form, as the index loads it."""
+    from .emit.json import dumps
     from .errors import GazetteError
     from .limits import budget
     from .pipeline import parse
@@ -396,7 +397,7 @@ def parse_to_dict(path: Union[str, os.PathLike], **parse_kw) -> dict:
             issue = parse(path=path, **parse_kw)
     except GazetteError as e:
         raise IndexFailure(str(e)) from None
-    return json.loads(issue.to_json(), parse_float=Decimal)
+    return json.loads(dumps(issue), parse_float=Decimal)
 
 
 def _text(v) -> Optional[str]:

@@ -153,7 +153,7 @@ class Text:
 # segment
 
 
-@dataclass
+@dataclass(frozen=True)
 class IssueInfo:
     """What the cover, masthead and colophon say of the issue; unknown fields stay None."""
 
@@ -170,7 +170,7 @@ class IssueInfo:
     colophon: dict[str, str] = field(default_factory=dict)  # every other 版权页 field, as printed
 
 
-@dataclass
+@dataclass(frozen=True)
 class TocEntry:
     category_zh: Optional[str]
     category_en: Optional[str]
@@ -190,7 +190,7 @@ class DocumentText:
     toc_index: Optional[int] = None  # index into Segmentation.toc
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segmentation:
     info: IssueInfo
     toc: list[TocEntry]
@@ -202,7 +202,7 @@ class Segmentation:
 # document → clauses → units → targets
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitRef:
     name: str  # as printed (after shared-suffix expansion)
     canonical: str  # registry name; = name when not in the registry
@@ -216,7 +216,7 @@ class UnitRef:
     source: Optional[str] = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Target:
     text: str  # the minimal phrase, as printed
     indicator: Optional[str]
@@ -232,7 +232,7 @@ class Target:
     relative_to: Optional[str] = None  # the base of a relative value: "LPR", "起始价", "上年"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ref:
     """A reference in a clause's text: to a provision of the same document ("本办法第五条", "前款",
     "第二条第一款第三项") or to another act by its title ("《中华人民共和国行政许可法》第十二条")."""
@@ -250,7 +250,7 @@ class Ref:
     path: Optional[list[int]] = None  # the clause it resolves to (same body); None when unresolved
 
 
-@dataclass
+@dataclass(frozen=True)
 class ListItem:
     """A "——" bullet (or similar) inside a clause: kept as part of it, not a clause."""
 
@@ -260,7 +260,7 @@ class ListItem:
     page: Optional[int] = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Clause:
     label: str  # marker as printed: 一、 （一） 1. （1） ① 第三条
     level: int  # 1 = outermost level the document uses
@@ -284,7 +284,7 @@ class Clause:
     suffix: Optional[int] = None  # 第五条之一 → 1 (its path ends in 5, like 第五条's: see README, Paths)
 
 
-@dataclass
+@dataclass(frozen=True)
 class HistoryEvent:
     """One dated event of a law's or regulation's history (题注): adopted, published, amended …"""
 
@@ -296,14 +296,14 @@ class HistoryEvent:
     act: Optional[str] = None  # the act it was made by, as cited: 关于修改〈…〉的决定
 
 
-@dataclass
+@dataclass(frozen=True)
 class Attachment:
     title: str
     span: Optional[Span] = None  # the attachment's title line
     body_span: Optional[Span] = None  # its text, when the issue prints it
 
 
-@dataclass
+@dataclass(frozen=True)
 class Promulgation:
     """A 令's promulgation text: "《X》已经…常务会议审议通过，现予公布，自…起施行。"."""
 
@@ -315,7 +315,7 @@ class Promulgation:
     effective_text: Optional[str] = None  # the commencement as printed: 自公布之日起施行
 
 
-@dataclass
+@dataclass(frozen=True)
 class Location:
     """A place in an act as a citation names it: 第二条第一款第三项 → article 2, paragraph 1, item 3."""
 
@@ -331,7 +331,7 @@ class Location:
     subitem: Optional[int] = None  # 目
 
 
-@dataclass
+@dataclass(frozen=True)
 class Amendment:
     """One change a 修改决定 or 修正案 makes to an act."""
 
@@ -350,7 +350,7 @@ class Amendment:
     page: Optional[int] = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
     title: str
     span: Span  # whole document, title to signature/date
@@ -384,7 +384,7 @@ class Document:
         return "、".join(self.issuers) if self.issuers else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Issue:
     """The whole parse of one source: what ``gazette_parser.parse`` returns."""
 
@@ -395,16 +395,6 @@ class Issue:
     source: SourceInfo
     text: Optional[Text] = None  # the cleaned text spans point into
     schema_version: str = SCHEMA_VERSION
-
-    def to_dict(self, include_text: bool = False) -> dict:
-        from .emit.json import issue_to_dict
-
-        return issue_to_dict(self, include_text=include_text)
-
-    def to_json(self, include_text: bool = False) -> str:
-        from .emit.json import dumps
-
-        return dumps(self, include_text=include_text)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -716,9 +716,7 @@ def attach_targets(text: Text, document: Document) -> Document:
     def fn(c: Clause) -> Clause:
         a, b = _own_text_span(c, text)
         found = find_targets(text.text[a:b], offset=a, year_context=inherited.get((a, b, c.label, c.level)))
-        for t in found:
-            t.page = text.page(t.span[0])
-            t.page_index = text.page_index(t.span[0])
+        found = [replace(t, page=text.page(t.span[0]), page_index=text.page_index(t.span[0])) for t in found]
         return replace(c, targets=found)
 
     return replace(document, clauses=map_clauses(document.clauses, fn))

@@ -8,6 +8,8 @@ values are Decimals as the targets stage makes them (1亿 → 100000000, 0.025 e
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 from decimal import Decimal
 
@@ -162,6 +164,5 @@ def rich_issue(**changes) -> Issue:
         + order.warnings,
         source=info, text=text,
     )
-    for k, v in changes.items():
-        setattr(issue, k, v)
+    issue = dataclasses.replace(issue, **changes)
     return issue

@@ -36,7 +36,7 @@ def essence(path: Path, **kwargs) -> dict:
         issue = gazette_parser.parse(path, ocr="never", **kwargs)
     except GazetteError as e:
         return {"error": type(e).__name__, "message": str(e).replace(str(path), path.name)}
-    out = json.loads(issue.to_json())
+    out = json.loads(gazette_parser.to_json(issue))
     out["source"].pop("path", None)
     out["source"].pop("backend", None)
     text = issue.text.text

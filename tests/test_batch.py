@@ -92,7 +92,7 @@ def _expected(path: Path):
         return "needs-ocr", str(e)
     except GazetteError as e:
         return "failed", str(e)
-    return "ok", issue.to_json()
+    return "ok", gazette_parser.to_json(issue)
 
 
 def _visible_outputs(outdir: Path) -> list[Path]:

@@ -36,7 +36,7 @@ def canonical(result: dict) -> dict:
 
 
 def render(path: Path) -> dict:
-    return canonical(json.loads(gazette_parser.parse(path, ocr="never").to_json()))
+    return canonical(json.loads(gazette_parser.to_json(gazette_parser.parse(path, ocr="never"))))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -31,7 +31,7 @@ def sample(tmp_path_factory):
     page = render(issue, "html")["html"]
     path = tmp_path_factory.mktemp("html") / "cq.html"
     path.write_text(page, encoding="utf-8")
-    return path, page, json.loads(issue.to_json(), parse_float=Decimal), issue
+    return path, page, json.loads(gazette_parser.to_json(issue), parse_float=Decimal), issue
 
 
 def test_page_is_self_contained_and_deterministic(sample):

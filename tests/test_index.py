@@ -236,7 +236,7 @@ def sample(tmp_path_factory):
     d = tmp_path_factory.mktemp("sample")
     issue = gazette_parser.parse(CQ_TXT)
     out = d / "cq.json"
-    out.write_text(issue.to_json(), encoding="utf-8")
+    out.write_text(gazette_parser.to_json(issue), encoding="utf-8")
     db = d / "g.db"
     con = open_index(db)
     assert index_paths(con, [str(out)]) == (1, 0)
@@ -333,8 +333,8 @@ def test_several_samples_in_one_index(tmp_path):
             issue = gazette_parser.parse(src, ocr="never")
         except gazette_parser.GazetteError:
             continue  # a reader not written yet: the others still make the point
-        (outs / (src.name + ".json")).write_text(issue.to_json(), encoding="utf-8")
-        datas.append(json.loads(issue.to_json()))
+        (outs / (src.name + ".json")).write_text(gazette_parser.to_json(issue), encoding="utf-8")
+        datas.append(json.loads(gazette_parser.to_json(issue)))
     assert len(datas) >= 2
     db = tmp_path / "g.db"
     r = _invoke("index", outs, "--db", db)

@@ -44,7 +44,7 @@ def _invoke(*args):
 def sample(tmp_path_factory):
     d = tmp_path_factory.mktemp("research")
     out = d / "cq.json"
-    out.write_text(gazette_parser.parse(CQ_TXT).to_json(), encoding="utf-8")
+    out.write_text(gazette_parser.to_json(gazette_parser.parse(CQ_TXT)), encoding="utf-8")
     db = d / "g.db"
     con = open_index(db)
     assert index_paths(con, [str(out)]) == (1, 0)
@@ -291,7 +291,7 @@ ACTS_361 = ["重庆市城市道路桥梁管理办法", "重庆市公共租赁住
 
 def _index_order(tmp_path) -> tuple[Path, dict]:
     src = tmp_path / "ling361.json"
-    src.write_text(gazette_parser.parse(ORDER_361, ocr="never").to_json(), encoding="utf-8")
+    src.write_text(gazette_parser.to_json(gazette_parser.parse(ORDER_361, ocr="never")), encoding="utf-8")
     db = tmp_path / "g.db"
     assert _invoke("index", src, "--db", db).exit_code == 0
     return db, json.loads(src.read_text(encoding="utf-8"))

@@ -44,34 +44,35 @@ def find_colophon(lines: list[Ln], lo: int = 0) -> Optional[tuple[int, int, list
 def issue_info(lines: list[Ln], front_end: int, colophon) -> IssueInfo:
     """IssueInfo from the front matter (lines[:front_end]) and the colophon."""
     g = grammar()
-    info = IssueInfo()
+    f: dict = {}  # IssueInfo's fields as found (the model is frozen: it is built once, at the end)
+    extra: dict[str, str] = {}
     for i in range(front_end):
         t = lines[i].stripped
-        if info.gazette_zh is None:
+        if f.get("gazette_zh") is None:
             m = g.gazette.match(t)
             if m:
-                info.gazette_zh = squeeze(m.group("name"))
-        if info.year is None:
+                f["gazette_zh"] = squeeze(m.group("name"))
+        if f.get("year") is None:
             m = g.year.match(t)
             if m:
-                info.year = int(m.group("year"))
-        if info.total_number is None:
+                f["year"] = int(m.group("year"))
+        if f.get("total_number") is None:
             m = g.total.search(t)
             if m:
-                info.total_number = int(m.group("n"))
-        if info.number is None:
+                f["total_number"] = int(m.group("n"))
+        if f.get("number") is None:
             m = g.number.search(g.total.sub("", t))  # 第14期, not the 第920期 of 总第920期
             if m:
-                info.number = int(m.group("n"))
-        if info.publish_date is None:
+                f["number"] = int(m.group("n"))
+        if f.get("publish_date") is None:
             m = g.publish_date.search(t)
             if m:
-                info.publish_date = parse_date(m.group("date"))
-        if info.publisher_zh is None:
+                f["publish_date"] = parse_date(m.group("date"))
+        if f.get("publisher_zh") is None:
             m = g.publisher.match(t)
             if m:
-                info.publisher_zh = squeeze(m.group("name"))
-        if info.gazette_en is None:
+                f["publisher_zh"] = squeeze(m.group("name"))
+        if f.get("gazette_en") is None:
             m = g.gazette_en.match(t)
             if m:
                 name = m.group("name").strip()
@@ -80,30 +81,30 @@ def issue_info(lines: list[Ln], front_end: int, colophon) -> IssueInfo:
                 while k < front_end and regex.fullmatch(r"[A-Z][A-Z'’\s]*", lines[k].stripped):
                     name += " " + lines[k].stripped
                     k += 1
-                info.gazette_en = repair_english(g, name)
-        if info.publisher_en is None:
+                f["gazette_en"] = repair_english(g, name)
+        if f.get("publisher_en") is None:
             m = g.publisher_en.match(t)
             if m:
-                info.publisher_en = repair_english(g, m.group("name"))
-        if info.publish_date is None:
+                f["publisher_en"] = repair_english(g, m.group("name"))
+        if f.get("publish_date") is None:
             m = g.published_en.match(t)
             if m:
-                info.publish_date = english_date(m.group("date"))
+                f["publish_date"] = english_date(m.group("date"))
     if colophon is not None:
         for key, value, _ in colophon[2]:
-            if key in g.col_supervisor and info.supervisor is None:
-                info.supervisor = value
-            elif key in g.col_publisher and info.publisher_zh is None:
-                info.publisher_zh = value
-            elif key in g.col_serial and info.serial_cn is None:
+            if key in g.col_supervisor and f.get("supervisor") is None:
+                f["supervisor"] = value
+            elif key in g.col_publisher and f.get("publisher_zh") is None:
+                f["publisher_zh"] = value
+            elif key in g.col_serial and f.get("serial_cn") is None:
                 m = g.col_serial_value.search(value)
-                info.serial_cn = "".join(m.group("cn").split()) if m else value
+                f["serial_cn"] = "".join(m.group("cn").split()) if m else value
             else:
                 if key in g.col_supervisor or key in g.col_publisher or key in g.col_serial:
-                    if key in g.col_publisher and value == info.publisher_zh:
+                    if key in g.col_publisher and value == f.get("publisher_zh"):
                         continue
-                    if key in g.col_supervisor and value == info.supervisor:
+                    if key in g.col_supervisor and value == f.get("supervisor"):
                         continue
-                info.colophon.setdefault(key, value)
-    return info
+                extra.setdefault(key, value)
+    return IssueInfo(**f, colophon=extra)
 

@@ -15,6 +15,7 @@ verb ("第八届全国人民代表大会常务委员会第二次会议", "中华
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 import regex
 
@@ -77,5 +78,5 @@ def events(s: str, span: Span) -> list[HistoryEvent]:
     # "2003年8月6日最高人民法院审判委员会第1283次会议、2003年8月12日…会议通过": one verb for both
     for k in range(len(out) - 2, -1, -1):
         if out[k].kind is None and out[k + 1].kind is not None:
-            out[k].kind = out[k + 1].kind
+            out[k] = replace(out[k], kind=out[k + 1].kind)
     return out
