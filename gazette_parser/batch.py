@@ -42,14 +42,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .errors import UsageError
+from .formats import FORMAT_KINDS, INPUT_SUFFIXES, KIND_SUFFIX
 from .fsutil import display_path, plain_name, sqlite_uri, stage_file
 
 MANIFEST_NAME = "manifest.sqlite"
 MANIFEST_VERSION = "1"
-INPUT_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
-KIND_SUFFIX = {"json": ".json", "xml": ".xml", "akn": ".akn.xml", "html": ".html"}
-FORMAT_KINDS = {"json": ("json",), "xml": ("xml",), "akn": ("akn",), "html": ("html",),
-                "all": ("json", "xml", "akn")}
 DONE = ("ok", "needs-ocr")
 
 

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+from .chars import CJK, is_han
 from .model import Clause, Document, Issue, ListItem, Text, Warning, map_clauses, walk
 from .resources import compiled
 
@@ -75,7 +76,7 @@ def ordinal(num: str) -> int:
     num = num.strip()
     if num.isdecimal():
         return int(num)
-    if len(num) == 1 and not ("\u4e00" <= num <= "\u9fff" or num in _ZH_DIGITS):
+    if len(num) == 1 and not (is_han(num) or num in _ZH_DIGITS):
         return _circled_to_int(num)
     return zh_to_int(num)
 
@@ -267,7 +268,7 @@ class _Node:
     path: list[int] = field(default_factory=list)
 
 
-_CJK = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+_CJK = f"[{CJK}]"
 _CJK_SPACE = re.compile(rf"(?<={_CJK})[ \t\u3000]+(?={_CJK})")
 
 

@@ -36,11 +36,11 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .chars import unit_key
 from .errors import UsageError
+from .formats import INPUT_SUFFIXES
 from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
 SCHEMA_VERSION = "2"
-PARSE_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -624,7 +624,7 @@ def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Op
         _load_aliases(con, units_file)
 
     def loader(f: Path) -> Callable[[], dict]:
-        if f.suffix.lower() in PARSE_SUFFIXES:
+        if f.suffix.lower() in INPUT_SUFFIXES:
             return lambda: parse_to_dict(f, **(parse_kw or {}))
         return lambda: load_json_file(f)
 

@@ -34,9 +34,9 @@ from lxml import etree
 
 from .emit.akn import AKN_NS
 from .emit.fields import XML_NS
+from .formats import DATA_KINDS, kind_of_name
 from .resources import schema_path
 
-KINDS = ("json", "xml", "akn")
 
 
 @functools.lru_cache(maxsize=None)
@@ -218,8 +218,8 @@ def validate(path_or_data: PathOrData, kind: Optional[str] = None) -> tuple[bool
     ``kind`` is json, xml or akn; by default it is guessed from the suffix (.json, .akn.xml, .xml)
     or the content (a JSON object, or the XML root's namespace).
     """
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    if kind is not None and kind not in DATA_KINDS:
+        raise ValueError(f"unknown kind {kind!r} (expected one of {', '.join(DATA_KINDS)})")
     data: Any = path_or_data
     if isinstance(path_or_data, (str, os.PathLike)) and not (
             isinstance(path_or_data, str) and path_or_data.lstrip()[:1] in ("{", "<")):
@@ -229,8 +229,8 @@ def validate(path_or_data: PathOrData, kind: Optional[str] = None) -> tuple[bool
         except OSError as e:
             return False, [f"{p}: cannot read: {e.strerror or e}"]
         if kind is None:
-            name = p.name.lower()
-            kind = "json" if name.endswith(".json") else "akn" if name.endswith(".akn.xml") else None
+            kind = kind_of_name(p.name)
+            kind = None if kind == "xml" else kind  # our XML or Akoma Ntoso: the root's namespace says
     if isinstance(data, dict):
         return _done(validate_json(data))
     if isinstance(data, etree._Element):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-FORMATS = ("json", "xml", "akn", "html", "all")
+from ..formats import FORMATS
 
 
 def backend_option(f):

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..errors import GazetteError
+from ..formats import KIND_SUFFIX, kind_of_name
 from ..fsutil import write_atomic
 from .options import budget_options, format_option, parse_options
 
@@ -116,8 +117,7 @@ def _output_name(output: str, kind: str, fmt: str) -> str:
     if fmt != "all":
         return output
     stem = output
-    for suffix in (".akn.xml", ".json", ".xml"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    return stem + {"json": ".json", "xml": ".xml", "akn": ".akn.xml", "html": ".html"}[kind]
+    claimed = kind_of_name(stem)
+    if claimed is not None:
+        stem = stem[: -len(KIND_SUFFIX[claimed])]
+    return stem + KIND_SUFFIX[kind]

@@ -6,10 +6,12 @@ import sys
 
 import click
 
+from ..formats import DATA_KINDS
+
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--kind", type=click.Choice(["json", "xml", "akn"]), default=None,
+@click.option("--kind", type=click.Choice(DATA_KINDS), default=None,
               help="Treat every FILE as this kind (default: by suffix .json / .xml / .akn.xml, "
                    "then by content).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the errors, not one line per valid file.")

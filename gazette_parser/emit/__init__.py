@@ -8,9 +8,9 @@ the same issue renders byte-identically on every run.
 
 from __future__ import annotations
 
+from ..formats import FORMAT_KINDS
 from ..model import Issue
 
-FORMATS = ("json", "xml", "akn")
 
 
 def render(issue: Issue, fmt: str, include_text: bool = False) -> dict[str, str]:
@@ -19,9 +19,9 @@ def render(issue: Issue, fmt: str, include_text: bool = False) -> dict[str, str]
         from .html import dumps
 
         return {"html": dumps(issue)}
-    if fmt not in (*FORMATS, "all"):
+    if fmt not in FORMAT_KINDS:
         raise ValueError(f"unknown format {fmt!r} (expected one of json, xml, akn, html, all)")
-    kinds = FORMATS if fmt == "all" else (fmt,)
+    kinds = FORMAT_KINDS[fmt]
     out: dict[str, str] = {}
     for kind in kinds:
         if kind == "json":

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-import regex
-
 from ..chars import squeeze
 from ..model import IssueInfo
-from .grammar import grammar
+from .grammar import DocumentGrammar, grammar
 from .lexicon import english_date, parse_date
 from .lines import Ln
 from .toc import repair_english
@@ -41,55 +39,46 @@ def find_colophon(lines: list[Ln], lo: int = 0) -> Optional[tuple[int, int, list
     return run[0][2], run[-1][2], run
 
 
+def _front_fields(g: DocumentGrammar, lines: list[Ln], front_end: int):
+    """(field, where to look on line i, its value from the match) for each field the front matter
+    may print, in the order they are tried on each line; a field keeps the first value found."""
+
+    def english_masthead(m, i):
+        # a masthead wrapped over lines: following all-caps lines continue it
+        name = m.group("name").strip()
+        k = i + 1
+        while k < front_end and g.gazette_en_continued.fullmatch(lines[k].stripped):
+            name += " " + lines[k].stripped
+            k += 1
+        return repair_english(g, name)
+
+    return (
+        ("gazette_zh", g.gazette.match, lambda m, i: squeeze(m.group("name"))),
+        ("year", g.year.match, lambda m, i: int(m.group("year"))),
+        ("total_number", g.total.search, lambda m, i: int(m.group("n"))),
+        # 第14期, not the 第920期 of 总第920期
+        ("number", lambda t: g.number.search(g.total.sub("", t)), lambda m, i: int(m.group("n"))),
+        ("publish_date", g.publish_date.search, lambda m, i: parse_date(m.group("date"))),
+        ("publisher_zh", g.publisher.match, lambda m, i: squeeze(m.group("name"))),
+        ("gazette_en", g.gazette_en.match, english_masthead),
+        ("publisher_en", g.publisher_en.match, lambda m, i: repair_english(g, m.group("name"))),
+        ("publish_date", g.published_en.match, lambda m, i: english_date(m.group("date"))),
+    )
+
+
 def issue_info(lines: list[Ln], front_end: int, colophon) -> IssueInfo:
     """IssueInfo from the front matter (lines[:front_end]) and the colophon."""
     g = grammar()
     f: dict = {}  # IssueInfo's fields as found (the model is frozen: it is built once, at the end)
     extra: dict[str, str] = {}
+    fields = _front_fields(g, lines, front_end)
     for i in range(front_end):
         t = lines[i].stripped
-        if f.get("gazette_zh") is None:
-            m = g.gazette.match(t)
-            if m:
-                f["gazette_zh"] = squeeze(m.group("name"))
-        if f.get("year") is None:
-            m = g.year.match(t)
-            if m:
-                f["year"] = int(m.group("year"))
-        if f.get("total_number") is None:
-            m = g.total.search(t)
-            if m:
-                f["total_number"] = int(m.group("n"))
-        if f.get("number") is None:
-            m = g.number.search(g.total.sub("", t))  # 第14期, not the 第920期 of 总第920期
-            if m:
-                f["number"] = int(m.group("n"))
-        if f.get("publish_date") is None:
-            m = g.publish_date.search(t)
-            if m:
-                f["publish_date"] = parse_date(m.group("date"))
-        if f.get("publisher_zh") is None:
-            m = g.publisher.match(t)
-            if m:
-                f["publisher_zh"] = squeeze(m.group("name"))
-        if f.get("gazette_en") is None:
-            m = g.gazette_en.match(t)
-            if m:
-                name = m.group("name").strip()
-                # a masthead wrapped over lines: following all-caps lines continue it
-                k = i + 1
-                while k < front_end and regex.fullmatch(r"[A-Z][A-Z'’\s]*", lines[k].stripped):
-                    name += " " + lines[k].stripped
-                    k += 1
-                f["gazette_en"] = repair_english(g, name)
-        if f.get("publisher_en") is None:
-            m = g.publisher_en.match(t)
-            if m:
-                f["publisher_en"] = repair_english(g, m.group("name"))
-        if f.get("publish_date") is None:
-            m = g.published_en.match(t)
-            if m:
-                f["publish_date"] = english_date(m.group("date"))
+        for name, find, value in fields:
+            if f.get(name) is None:
+                m = find(t)
+                if m:
+                    f[name] = value(m, i)
     if colophon is not None:
         for key, value, _ in colophon[2]:
             if key in g.col_supervisor and f.get("supervisor") is None:

@@ -79,6 +79,7 @@ class DocumentGrammar:
         self.publish_date = c(i["publish_date"])
         self.publisher = c(i["publisher"])
         self.gazette_en = c(i["gazette_en"])
+        self.gazette_en_continued = c(i["gazette_en_continued"])
         self.publisher_en = c(i["publisher_en"])
         self.published_en = c(i["published_en"])
         tc = g["toc"]

@@ -10,10 +10,10 @@ from typing import Optional, Union
 
 from ..chars import split_bom
 from ..errors import ReadError
+from ..formats import HTML_SUFFIXES
 from ..fsutil import display_path
 from ..model import Source
 
-FORMATS = ("txt", "pdf", "html")
 
 
 _HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|table|span|br|h[1-6]|font|center|article|section)[\s>/]", re.I)
@@ -42,7 +42,7 @@ def sniff_format(data: bytes, name: Optional[str] = None) -> str:
         ext = Path(name).suffix.lower()
         if ext == ".pdf":
             return "pdf"  # claims to be a PDF but is not: the pdf reader says so clearly
-        if ext in (".html", ".htm", ".xhtml", ".shtml") and stripped.startswith(b"<"):
+        if ext in HTML_SUFFIXES and stripped.startswith(b"<"):
             return "html"
     return "txt"
 

@@ -27,9 +27,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+import regex
+
 from ..chars import count_han, split_bom
 from ..errors import ReadError
 from ..model import Line, Page, Source, SourceInfo
+from ..resources import compiled
 
 SHARE = 0.8
 
@@ -297,8 +300,14 @@ def _title_line(root, body, page_title: str) -> Optional[str]:
     return best
 
 
-_DOCNO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,14}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,5}\s*号$")
-_DOCNO_ANY = re.compile(r"[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d{1,5}\s*号")
+def _compile_web(g: dict) -> tuple:
+    w = g["web_page"]
+    return regex.compile(w["doc_number_line"]), regex.compile(w["doc_number_any"])
+
+
+def _web_patterns() -> tuple:
+    """(a 文号 alone on its element, any 文号 in a line): grammars/document.toml [web_page]."""
+    return compiled("document.toml", _compile_web)
 
 
 def _docno_line(root, body) -> Optional[str]:
@@ -310,7 +319,7 @@ def _docno_line(root, body) -> Optional[str]:
         if _tag(el) in (None, "a", "title"):
             continue
         t = re.sub(r"\s+", "", el.text_content() or "")
-        if _DOCNO_LINE.match(t):
+        if _web_patterns()[0].match(t):
             found = t
     return found
 
@@ -352,7 +361,7 @@ def _read_tree(root, data: bytes, path: Optional[str], sha256: str) -> Source:
         if not any(t in h or (len(h) >= 0.6 * len(t) and h in t) for h in heads):
             lines.insert(0, (title, None))
     docno = _docno_line(root, body)
-    if docno and not any(_DOCNO_ANY.search(l) for l, _ in lines[:6]):
+    if docno and not any(_web_patterns()[1].search(l) for l, _ in lines[:6]):
         lines.insert(1 if title else 0, (docno, None))
     if not lines:
         raise ReadError("no text in the HTML page", file=path)
