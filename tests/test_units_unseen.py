@@ -12,6 +12,7 @@ import collections
 import re
 
 from gazette_parser import model, units
+from gazette_parser.chars import unit_key
 
 from .conftest import DATA
 from .test_units import build, load
@@ -45,9 +46,9 @@ def _found(document: model.Document) -> set:
     def visit(cs, prefix):
         for c in cs:
             path = prefix + [c.label]
-            key = units._norm("/".join(path))
-            out.update((key, "lead", units._norm(u.canonical)) for u in c.lead_units)
-            out.update((key, "resp", units._norm(u.canonical)) for u in c.responsible_units)
+            key = unit_key("/".join(path))
+            out.update((key, "lead", unit_key(u.canonical)) for u in c.lead_units)
+            out.update((key, "resp", unit_key(u.canonical)) for u in c.responsible_units)
             visit(c.children, path)
 
     visit(document.clauses, [])
@@ -60,7 +61,7 @@ def score() -> dict:
     gold = _gold()
     for doc, rows in sorted(gold.items()):
         document, reg = _parse(doc)
-        want = {(units._norm(p), r, units._norm(reg.lookup(c) or c)) for p, r, c in rows}
+        want = {(unit_key(p), r, unit_key(reg.lookup(c) or c)) for p, r, c in rows}
         paths = {p for p, _, _ in want}
         got = {x for x in _found(document) if x[0] in paths}
         tp += len(want & got)
