@@ -660,6 +660,103 @@ def validate(opts: BatchOptions) -> None:
         raise BatchError("--max-memory must be positive (0 turns it off)")
 
 
+def _open_outdir(outdir: Path) -> None:
+    if outdir.exists() and not outdir.is_dir():
+        raise BatchError(f"output directory {outdir} is a file")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"cannot create {outdir}: {e.strerror or e}") from None
+
+
+def _checksums(files: list[InputFile], manifest: Manifest, summary: Summary, version: str,
+               settings: str) -> list[InputFile]:
+    """The inputs that can be read, each with its sha256 (reused from the manifest while size and
+    mtime are unchanged); an unreadable one is recorded as failed."""
+    readable: list[InputFile] = []
+    unreadable: list[tuple[InputFile, str]] = []
+    for inp in files:
+        try:
+            st = os.stat(inp.real)
+            inp.size, inp.mtime_ns = st.st_size, st.st_mtime_ns
+            old = manifest.row(inp.real)
+            if old is not None and old["size"] == inp.size and old["mtime_ns"] == inp.mtime_ns:
+                inp.sha256 = old["sha256"]
+            else:
+                inp.sha256 = sha256_file(inp.real)
+            readable.append(inp)
+        except OSError as e:
+            unreadable.append((inp, f"{display_path(inp.path)}: cannot read: {e.strerror or e}"))
+    for inp, message in unreadable:
+        _record_failure(manifest, inp, message, version, settings)
+        summary.failed += 1
+        summary.failures.append((display_path(inp.path), message))
+    return readable
+
+
+def _pending(readable: list[InputFile], manifest: Manifest, opts: BatchOptions, summary: Summary,
+             version: str, settings: str) -> dict[str, list[InputFile]]:
+    """What is not done yet, grouped by content: one conversion per distinct sha256."""
+    kinds = FORMAT_KINDS[opts.fmt]
+    groups: dict[str, list[InputFile]] = {}
+    for inp in readable:
+        done = None if opts.force else manifest.done_row(inp, version, settings, kinds)
+        if done is not None:
+            if done["path"] != display_path(inp.real):
+                _record_copy(manifest, inp, done)
+            summary.skipped += 1
+            if done["status"] == "needs-ocr":
+                summary.needs_ocr += 1
+            continue
+        groups.setdefault(inp.sha256, []).append(inp)
+    return groups
+
+
+def _start(groups: dict[str, list[InputFile]], opts: BatchOptions, executor_fn: Optional[Callable]):
+    """One task per group, handed to the executor; its results come back as they finish."""
+    jobs = opts.jobs or _cores()
+    # The job budget: a scanned file's OCR pages share the cores the other workers leave free.
+    ocr_jobs = 1 if opts.executor == "dask" else max(1, _cores() // jobs)
+    tasks = [{"path": g[0].path, "sha256": sha, "fmt": opts.fmt, "backend": opts.backend,
+              "ocr": opts.ocr, "ocr_jobs": ocr_jobs, "grammar_dir": opts.grammar_dir, "units_file": opts.units_file,
+              "max_memory_mb": opts.max_memory_mb or None} for sha, g in groups.items()]
+    timeout = opts.timeout or None
+    if executor_fn is not None:
+        return tasks, executor_fn(tasks)
+    if opts.executor == "dask":
+        return tasks, run_dask(tasks, opts.scheduler, timeout)
+    return tasks, run_local(tasks, jobs, timeout, opts.max_memory_mb or None)
+
+
+def _collect(tasks: list, results, groups: dict[str, list[InputFile]], manifest: Manifest, outdir: Path,
+             summary: Summary, version: str, settings: str, opts: BatchOptions) -> None:
+    """Record each result as it arrives (outputs published, manifest row committed)."""
+    bar = _progress(len(tasks), opts.progress)
+    try:
+        for task, result in results:
+            group = groups[task["sha256"]]
+            result = _record_result(manifest, outdir, group, result, version, settings)
+            status = result["status"]
+            if status == "ok":
+                summary.converted += len(group)
+                summary.warnings += result["counts"].get("warnings", 0)
+            elif status == "needs-ocr":
+                summary.needs_ocr += len(group)
+            else:
+                summary.failed += len(group)
+                for inp in group:
+                    summary.failures.append((display_path(inp.path), result["error"] or "failed"))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failed=summary.failed, refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+        close = getattr(results, "close", None)
+        if close:
+            close()
+
+
 def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),
               executor_fn: Optional[Callable] = None, echo: Callable[[str], None] = print) -> Summary:
     """Convert ``inputs`` into ``outdir``; returns the summary (raises BatchError for bad args)."""
@@ -668,10 +765,7 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
     if outdir.exists() and not outdir.is_dir():
         raise BatchError(f"output directory {outdir} is a file")
     files = collect_inputs(list(inputs), str(outdir))
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BatchError(f"cannot create {outdir}: {e.strerror or e}") from None
+    _open_outdir(outdir)
     lock = _Lock(outdir)
     manifest = Manifest(outdir)
     t0 = time.monotonic()
@@ -680,80 +774,10 @@ def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions()
         summary.recovered = manifest.recover()
         version = parser_version()
         settings = settings_key(opts.backend, opts.ocr, opts.grammar_dir, opts.units_file)
-        kinds = FORMAT_KINDS[opts.fmt]
-
-        # 1. checksums (reused from the manifest while size and mtime are unchanged)
-        unreadable: list[tuple[InputFile, str]] = []
-        readable: list[InputFile] = []
-        for inp in files:
-            try:
-                st = os.stat(inp.real)
-                inp.size, inp.mtime_ns = st.st_size, st.st_mtime_ns
-                old = manifest.row(inp.real)
-                if old is not None and old["size"] == inp.size and old["mtime_ns"] == inp.mtime_ns:
-                    inp.sha256 = old["sha256"]
-                else:
-                    inp.sha256 = sha256_file(inp.real)
-                readable.append(inp)
-            except OSError as e:
-                unreadable.append((inp, f"{display_path(inp.path)}: cannot read: {e.strerror or e}"))
-        for inp, message in unreadable:
-            _record_failure(manifest, inp, message, version, settings)
-            summary.failed += 1
-            summary.failures.append((display_path(inp.path), message))
-
-        # 2. skip what is done; group the rest by content (one conversion per distinct sha256)
-        groups: dict[str, list[InputFile]] = {}
-        for inp in readable:
-            done = None if opts.force else manifest.done_row(inp, version, settings, kinds)
-            if done is not None:
-                if done["path"] != display_path(inp.real):
-                    _record_copy(manifest, inp, done)
-                summary.skipped += 1
-                if done["status"] == "needs-ocr":
-                    summary.needs_ocr += 1
-                continue
-            groups.setdefault(inp.sha256, []).append(inp)
-
-        jobs = opts.jobs or _cores()
-        # The job budget: a scanned file's OCR pages share the cores the other workers leave free.
-        ocr_jobs = 1 if opts.executor == "dask" else max(1, _cores() // jobs)
-        tasks = [{"path": g[0].path, "sha256": sha, "fmt": opts.fmt, "backend": opts.backend,
-                  "ocr": opts.ocr, "ocr_jobs": ocr_jobs, "grammar_dir": opts.grammar_dir, "units_file": opts.units_file,
-                  "max_memory_mb": opts.max_memory_mb or None} for sha, g in groups.items()]
-        timeout = opts.timeout or None
-        if executor_fn is not None:
-            results = executor_fn(tasks)
-        elif opts.executor == "dask":
-            results = run_dask(tasks, opts.scheduler, timeout)
-        else:
-            results = run_local(tasks, jobs, timeout, opts.max_memory_mb or None)
-
-        # 3. run, recording each result as it arrives
-        bar = _progress(len(tasks), opts.progress)
-        try:
-            for task, result in results:
-                group = groups[task["sha256"]]
-                result = _record_result(manifest, outdir, group, result, version, settings)
-                status = result["status"]
-                if status == "ok":
-                    summary.converted += len(group)
-                    summary.warnings += result["counts"].get("warnings", 0)
-                elif status == "needs-ocr":
-                    summary.needs_ocr += len(group)
-                else:
-                    summary.failed += len(group)
-                    for inp in group:
-                        summary.failures.append((display_path(inp.path), result["error"] or "failed"))
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(failed=summary.failed, refresh=False)
-        finally:
-            if bar is not None:
-                bar.close()
-            close = getattr(results, "close", None)
-            if close:
-                close()
+        readable = _checksums(files, manifest, summary, version, settings)
+        groups = _pending(readable, manifest, opts, summary, version, settings)
+        tasks, results = _start(groups, opts, executor_fn)
+        _collect(tasks, results, groups, manifest, outdir, summary, version, settings, opts)
     finally:
         summary.failures.sort()
         summary.seconds = time.monotonic() - t0
