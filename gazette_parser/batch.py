@@ -39,7 +39,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .errors import UsageError
 from .fsutil import display_path, plain_name, sqlite_uri, stage_file
@@ -218,7 +218,7 @@ def convert_one(task: dict) -> dict:
     ``data`` (the file's bytes, when the worker cannot see the file: Dask).
     """
     t0 = time.perf_counter()
-    result = {"status": "failed", "error": None, "traceback": None, "outputs": {},
+    result: dict[str, Any] = {"status": "failed", "error": None, "traceback": None, "outputs": {},
               "counts": {}, "sha256": None}
     try:
         from .errors import GazetteError, NeedsOCR
@@ -663,9 +663,11 @@ def validate(opts: BatchOptions) -> None:
         raise BatchError("--max-memory must be positive (0 turns it off)")
 
 
-def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),
+def run_batch(inputs: Iterable[str], outdir, opts: Optional[BatchOptions] = None,
               executor_fn: Optional[Callable] = None, echo: Callable[[str], None] = print) -> Summary:
     """Convert ``inputs`` into ``outdir``; returns the summary (raises BatchError for bad args)."""
+    # a fresh BatchOptions per call: it is a mutable dataclass, so one shared default could leak
+    opts = opts if opts is not None else BatchOptions()
     validate(opts)
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():

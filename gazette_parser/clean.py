@@ -44,7 +44,7 @@ _CJK_RANGES = (
 )
 
 
-def is_cjk(ch: str, _seen: dict = {}) -> bool:
+def is_cjk(ch: str, _seen: dict = {}) -> bool:  # noqa: B006 - the default is a deliberate memo
     """Han characters and CJK (full-width) punctuation, including “”—… used in Chinese text."""
     hit = _seen.get(ch)
     if hit is None:

@@ -190,7 +190,7 @@ def fold(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace())
 
 
-def _fold_char(ch: str, _cache: dict = {}) -> str:
+def _fold_char(ch: str, _cache: dict = {}) -> str:  # noqa: B006 - a deliberate memo
     f = _cache.get(ch)
     if f is None:
         f = _cache[ch] = "".join(x for x in unicodedata.normalize("NFKC", ch) if not x.isspace())
