@@ -11,6 +11,11 @@ bytes, so switching --grammar-dir back and forth can never hand out rules compil
 (an earlier id()-keyed cache could, when a freed dict's id was reused). To keep the hot path cheap
 the file is stat-ed and hashed once per grammar-dir "generation": ``set_grammar_dir`` starts a new
 generation, and within one generation the answer for a name is memoised.
+
+A file is checked when it is read, before any stage compiles it: TOML syntax, then the keys
+``REQUIRED_KEYS`` (below) says its stages need, their types, and that its regexes compile. Whatever
+is wrong is a GrammarError naming the file and the line (exit status 2), never a KeyError from a
+stage's compile function.
 """
 
 from __future__ import annotations

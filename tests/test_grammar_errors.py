@@ -18,7 +18,7 @@ import pytest
 
 from gazette_parser import resources
 from gazette_parser.errors import GrammarError
-from gazette_parser.resources import REQUIRED_KEYS, data_dir
+from gazette_parser.resources import REQUIRED_KEYS, data_dir, tomllib  # tomllib, or tomli on 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_TXT = ROOT / "samples" / "cq-gazette-2022-14.txt"
@@ -58,15 +58,18 @@ def test_every_grammar_file_is_covered():
 # helpers: where things are in a grammar file, read the plain way (independent of resources.py)
 
 
+def _rows(name: str) -> list[list[str]]:
+    """REQUIRED_KEYS[name] as [dotted key (``?`` if optional), type] rows."""
+    return [row.split() for row in REQUIRED_KEYS[name].splitlines() if row.strip()]
+
+
 def _required(name: str) -> list[tuple[str, str]]:
     """(dotted key, type) of every required (not ``?``) entry of REQUIRED_KEYS[name]."""
-    rows = [row.split() for row in REQUIRED_KEYS[name].splitlines() if row.strip()]
-    return [(key, kind) for key, kind in rows if not key.endswith("?")]
+    return [(key, kind) for key, kind in _rows(name) if not key.endswith("?")]
 
 
 def _regex_keys(name: str) -> list[str]:
-    rows = [row.split() for row in REQUIRED_KEYS[name].splitlines() if row.strip()]
-    return [key.rstrip("?") for key, kind in rows if kind == "regex"]
+    return [key.rstrip("?") for key, kind in _rows(name) if kind == "regex"]
 
 
 def _find(lines: list[str], dotted: str) -> tuple[int, int]:
@@ -98,8 +101,6 @@ def _first_statement(lines: list[str]) -> int:
 
 def _single_line_key(name: str, lines: list[str]) -> tuple[str, int, int]:
     """A required leaf key of ``name`` whose value fits on its line: (key, line index, header line)."""
-    import tomllib
-
     for key, kind in _required(name):
         if kind in ("table", "tables"):
             continue
