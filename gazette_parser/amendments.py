@@ -10,7 +10,8 @@ one is an ``Amendment``:
 - ``location``: the place, parsed into 编/章/节/条(之X)/款/项/目 (第二条第一款第三项 → article 2,
   paragraph 1, item 3); a second change in one item with no place of its own (…修改为“B”，“C”修改为
   “D”) is at the same place;
-- ``operation`` 修改 / 删去 / 增加 / 调整顺序 (/ 废止 a whole act) and ``element`` (text, heading, article, paragraph …);
+- ``operation`` 修改 / 删去 / 增加 / 调整顺序 (/ 废止 a whole act) and ``element`` (text, heading, article,
+  paragraph …);
   ``position`` the new place (作为第八条; 作为第二款 under 第十一条 → article 11, paragraph 2);
 - ``old_text`` / ``new_text`` exactly as quoted, with their spans. A new text that runs over several
   paragraphs (each opened by “) ends at the first ” that closes a line.

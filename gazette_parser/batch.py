@@ -39,7 +39,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .errors import UsageError
 from .formats import FORMAT_KINDS, INPUT_SUFFIXES, KIND_SUFFIX
@@ -215,7 +215,7 @@ def convert_one(task: dict) -> dict:
     ``data`` (the file's bytes, when the worker cannot see the file: Dask).
     """
     t0 = time.perf_counter()
-    result = {"status": "failed", "error": None, "traceback": None, "outputs": {},
+    result: dict[str, Any] = {"status": "failed", "error": None, "traceback": None, "outputs": {},
               "counts": {}, "sha256": None}
     try:
         from .errors import GazetteError, NeedsOCR
@@ -661,8 +661,6 @@ def validate(opts: BatchOptions) -> None:
 
 
 def _open_outdir(outdir: Path) -> None:
-    if outdir.exists() and not outdir.is_dir():
-        raise BatchError(f"output directory {outdir} is a file")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -757,9 +755,11 @@ def _collect(tasks: list, results, groups: dict[str, list[InputFile]], manifest:
             close()
 
 
-def run_batch(inputs: Iterable[str], outdir, opts: BatchOptions = BatchOptions(),
+def run_batch(inputs: Iterable[str], outdir, opts: Optional[BatchOptions] = None,
               executor_fn: Optional[Callable] = None, echo: Callable[[str], None] = print) -> Summary:
     """Convert ``inputs`` into ``outdir``; returns the summary (raises BatchError for bad args)."""
+    # a fresh BatchOptions per call: it is a mutable dataclass, so one shared default could leak
+    opts = opts if opts is not None else BatchOptions()
     validate(opts)
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():

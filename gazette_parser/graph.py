@@ -303,7 +303,8 @@ def _graphml(data: dict) -> str:
         out += [f'      <data key="n_{a}">{escape(str(n[a]))}</data>' for a in node_attrs if n.get(a) is not None]
         out.append("    </node>")
     for e in data["edges"]:
-        out.append(f"    <edge id={quoteattr(e['id'])} source={quoteattr(e['source'])} target={quoteattr(e['target'])}>")
+        out.append(f"    <edge id={quoteattr(e['id'])} source={quoteattr(e['source'])} "
+                   f"target={quoteattr(e['target'])}>")
         out += [f'      <data key="e_{a}">{escape(str(e[a]))}</data>' for a in edge_attrs if e.get(a) is not None]
         out.append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]

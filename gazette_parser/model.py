@@ -336,7 +336,8 @@ class Amendment:
     """One change a 修改决定 or 修正案 makes to an act."""
 
     operation: str  # 修改 | 删去 | 增加 | 调整顺序 | 废止 (a whole act)
-    element: Optional[str]  # what changes: text | heading | act | part | chapter | section | article | paragraph | item | subitem
+    # what changes: text | heading | act | part | chapter | section | article | paragraph | item | subitem
+    element: Optional[str]
     span: Span  # the amending item (or sentence) as printed
     act: Optional[str] = None  # title of the amended act as cited, without 《》
     label: Optional[str] = None  # the item's label: 一、 （三）

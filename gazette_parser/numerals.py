@@ -225,7 +225,7 @@ def to_chinese(n: int, liang: bool = False) -> str:
     digits = "零一二三四五六七八九"
 
     def section(x: int) -> str:  # 0 < x < 10000
-        out = []
+        out: list[str] = []
         zero = False
         for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
             d = x // unit % 10
@@ -262,7 +262,8 @@ def to_chinese(n: int, liang: bool = False) -> str:
         s = s[1:]
     if liang:
         s = "".join(
-            "两" if ch == "二" and i + 1 < len(s) and s[i + 1] in "千百万亿" and (i == 0 or s[i - 1] in "万亿零") else ch
+            "两" if ch == "二" and i + 1 < len(s) and s[i + 1] in "千百万亿"
+            and (i == 0 or s[i - 1] in "万亿零") else ch
             for i, ch in enumerate(s)
         )
     return s

@@ -10,9 +10,9 @@ whitespace-separated term must occur. A term jieba's dictionary knows as a word 
 characters use the FTS5 trigram index (any substring); both rank by bm25 (summed). Shorter
 non-words fall back to a substring scan (instr, unranked: document order), since a trigram index
 cannot look up fewer than three characters. ``substring=True`` (``--substring``) reads every term
-as a substring. An index made before the word table (or opened
-read-only before it was back-filled) is searched by substring as before. Unit filters match the canonical name and every alias
-the unit registry knows (stored in the database at index time, plus the installed registry).
+as a substring. An index made before the word table (or opened read-only before it was
+back-filled) is searched by substring as before. Unit filters match the canonical name and every
+alias the unit registry knows (stored in the database at index time, plus the installed registry).
 """
 
 from __future__ import annotations

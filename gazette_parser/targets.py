@@ -99,7 +99,7 @@ class _Grammar:
 
 def _compile(g: dict) -> _Grammar:
     u = g["units"]
-    unit_kind = {}
+    unit_kind: dict[str, str] = {}
     for kind in ("percent", "measure", "count", "attribute"):
         for w in u.get(kind, []):
             unit_kind.setdefault(w, kind)
@@ -126,7 +126,7 @@ def _compile(g: dict) -> _Grammar:
     # 300元/平方米, 2万元/人: a compound unit
     per = rf"(?:[ \t]*[/／][ \t]*(?P<per>{per_alt}))?"
     quantity = regex.compile(rf"{qty}(?:{rng})?{per}")
-    before_map = {}
+    before_map: dict[str, tuple] = {}
     for grp in g.get("before", []):
         for w in grp["words"]:
             before_map.setdefault(w, (grp["comparator"], int(grp.get("max_gap", 20)),
@@ -167,7 +167,8 @@ def _compile(g: dict) -> _Grammar:
         ratio_marks="".join(exc.get("ratio_marks", [])),
         date_units=frozenset(exc.get("date_units", [])),
         old_before="".join(exc.get("old_value_before", [])),
-        old_after=regex.compile(rf"[ \t\n]*(?:{_alt(exc.get('old_value_after', []))})" if exc.get("old_value_after") else "(?!)"),
+        old_after=regex.compile(rf"[ \t\n]*(?:{_alt(exc.get('old_value_after', []))})"
+                                if exc.get("old_value_after") else "(?!)"),
         article_numerals=tuple(exc.get("article_numerals", [])),
         share=tuple(g.get("share", {}).get("followers", [])),
         rank_units=frozenset(exc.get("rank_units", [])),

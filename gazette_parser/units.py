@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Any, Iterable, Optional, Union
 
 import regex
 
@@ -712,8 +712,8 @@ def _bare_list(lst: _ListResult, g: _Grammar, reg: Registry) -> bool:
     if _all_units(lst, g, reg):
         return True
     units_ = sum(_reads_as_unit(it.name, g, reg) for it in lst.items)
-    return units_ >= 1 and len(lst.items) >= 2 and all(_reads_as_unit(it.name, g, reg) or g.abbreviation.fullmatch(it.name)
-                               for it in lst.items)
+    return units_ >= 1 and len(lst.items) >= 2 and all(
+        _reads_as_unit(it.name, g, reg) or g.abbreviation.fullmatch(it.name) for it in lst.items)
 
 
 def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end: bool) -> Optional[_Note]:
@@ -768,7 +768,7 @@ def _prose_roles(lo: _Loose, g: _Grammar, reg: Registry) -> tuple[list[_Item], l
     resp: list[_Item] = []
     for pat in g.prose:
         for m in pat.finditer(lo.s):
-            got = {}
+            got: dict[str, Any] = {}
             for role in ("lead", "resp"):
                 if role in pat.groupindex and m.group(role):
                     lst = _split_list(lo, m.start(role), m.end(role), g, reg)
@@ -963,7 +963,8 @@ def _text_definitions(text: Text, span: tuple[int, int], g: _Grammar, res: _Reso
         inner = s[k + 1 : m.start()].rstrip("，,\uA3AC")
         abbr = m.group("abbr")
         p = k
-        while p > 0 and s[p - 1] not in "，。；：、,;:\uA3AC\uA3AE" and s[p - 1] not in g.openers.values() and k - p < 40:
+        while (p > 0 and s[p - 1] not in "，。；：、,;:\uA3AC\uA3AE" and s[p - 1] not in g.openers.values()
+               and k - p < 40):
             p -= 1
         before = s[p:k]
         if inner:  # "区县(自治县,以下简称区县)": the bracket part completes the name
@@ -1096,7 +1097,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
                 elif first:
                     lead_items, resp_items = resp_items[:1], resp_items[1:]
             for abbr, items in note.definitions:
-                names = []
+                names: list[str] = []
                 for it in items:
                     names.extend(c for c, _k in res.resolve(it.name))
                 res.define(abbr, names, override=True)

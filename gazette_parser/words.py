@@ -56,10 +56,11 @@ def user_words() -> dict[str, int]:
     from .resources import load_grammar
 
     g = load_grammar("words.toml")
-    freq = int(g.get("freq", 2000))
-    words: set[str] = set(g.get("vocabulary", []))
-    for w in g.get("structure_words", []):
-        for n in range(1, int(g.get("max_ordinal", 0)) + 1):
+    # every key is required (resources.REQUIRED_KEYS): a words.toml without them is a mistake
+    freq = int(g["freq"])
+    words: set[str] = set(g["vocabulary"])
+    for w in g["structure_words"]:
+        for n in range(1, int(g["max_ordinal"]) + 1):
             words.add(f"第{to_chinese(n)}{w}")
     words.update(load_grammar("document.toml").get("doc_type", {}).get("types", []))
     try:

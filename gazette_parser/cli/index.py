@@ -64,9 +64,11 @@ def index_command(outputs, db, backend, ocr, grammar_dir, units_file, timeout, m
 @click.option("--lead", metavar="UNIT", help="Clauses this unit leads (牵头单位); canonical name or any alias.")
 @click.option("--responsible", metavar="UNIT", help="Clauses this unit is responsible for (责任单位).")
 @click.option("--unit", metavar="UNIT", help="Clauses naming this unit in either role.")
-@click.option("--doc-number", metavar="文号", help="A 文号 (渝府发〔2022〕31号) or its start (渝府办发, 渝府发〔2022〕).")
+@click.option("--doc-number", metavar="文号",
+              help="A 文号 (渝府发〔2022〕31号) or its start (渝府办发, 渝府发〔2022〕).")
 @click.option("--issuer", help="An issuing authority (发文机关), whole name or part of it.")
-@click.option("--year-target", type=click.IntRange(1, 9999), metavar="YEAR", help="Targets set for YEAR: one row per target.")
+@click.option("--year-target", type=click.IntRange(1, 9999), metavar="YEAR",
+              help="Targets set for YEAR: one row per target.")
 @click.option("--from", "date_from", metavar="DATE", help="Documents dated on/after DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Documents dated on/before DATE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

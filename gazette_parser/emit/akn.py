@@ -27,7 +27,7 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from lxml import etree
 
@@ -70,7 +70,8 @@ def slug(printed: str) -> str:
     pinyin = _grammar()["pinyin"]
     s = unicodedata.normalize("NFKC", printed)
     s = re.sub(r"^第|第(?=\d)|号$", "", s)
-    out, prev_kind = [], None
+    out: list[str] = []
+    prev_kind = None
     for ch in s:
         if ch.isascii() and ch.isalnum():
             kind, piece = ("digit" if ch.isdigit() else "latin"), ch.lower()
@@ -561,7 +562,7 @@ class _Builder:
                     date=info.publish_date)
         body = etree.Element(_A + "collectionBody")
         self.components = {k: f"cmp_{k + 1}" for k in range(len(issue.documents))}
-        components = {}
+        components: dict[str, Any] = {}
         for k, doc in enumerate(issue.documents, 1):
             comp = self.document(body, doc, k, gslug, info.publish_date)
             components.setdefault(re.sub(r"\s+", "", doc.title), comp.get("eId"))

@@ -54,7 +54,8 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
         Field("sha256", S, "SHA-256 of the source file's bytes, lower-case hex.", pattern="^[0-9a-f]{64}$"),
         Field("size", "integer", "Size of the source file in bytes.", minimum=0),
         Field("pages", "integer", "Number of physical pages (a .txt or .html source is one page).", minimum=0),
-        Field("backend", S, "PDF reader used: pdfium, pdfplumber, or pdfium+pdfplumber:N pages; null for other formats.", nullable=True),
+        Field("backend", S, "PDF reader used: pdfium, pdfplumber, or pdfium+pdfplumber:N pages; "
+              "null for other formats.", nullable=True),
         Field("text", S, "The cleaned text all spans point into; present only with --include-text.",
               xml="elem", optional=True),
     ]),
@@ -266,7 +267,8 @@ OBJECTS: dict[str, tuple[str, list[Field]]] = {
               enum=(">=", ">", "=", "<=", "<", "range")),
         Field("value", "decimal", "The value, exact (never rounded through binary floating point)."),
         Field("value_max", "decimal", "Upper bound when comparator is range.", nullable=True),
-        Field("unit", S, "Base unit; multipliers (万/亿/千) are folded into value: 1亿平方米 → value 100000000, unit 平方米. E.g. %, ‰, 元, 平方米, 个.", nullable=True),
+        Field("unit", S, "Base unit; multipliers (万/亿/千) are folded into value: "
+              "1亿平方米 → value 100000000, unit 平方米. E.g. %, ‰, 元, 平方米, 个.", nullable=True),
         Field("year", "integer", "Year the target is due, when stated.", nullable=True),
         Field("kind", S, "target: a level to reach (by a year); parameter: a rate, amount, limit or ceiling a "
               "policy sets; threshold: a bound or condition that decides who or what qualifies.",

@@ -112,7 +112,8 @@ def _reference(o: Any, nl: str) -> str:
     return json.dumps(o, ensure_ascii=False, indent=2, cls=_Encoder).replace("\n", nl)
 
 
-def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring, keys: dict = {}) -> None:
+def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring,
+           keys: dict = {}) -> None:  # noqa: B006 - the default is a deliberate memo of encoded keys
     """Append the JSON of ``o`` to ``out`` as ``json.dumps(indent=2, ensure_ascii=False)`` would.
 
     One recursive function over plain dicts, lists and scalars, strings escaped by the stdlib's C

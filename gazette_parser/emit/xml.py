@@ -172,7 +172,7 @@ def _parse_text(ftype: str, s: Optional[str]) -> Any:
 
 def _read(el: etree._Element, obj_fields: list) -> dict:
     out: dict = {}
-    children = {}
+    children: dict[str, Any] = {}
     for c in el:
         if isinstance(c.tag, str):
             children.setdefault(etree.QName(c).localname, c)

@@ -42,7 +42,8 @@ class _Notes:
     """The warnings of one document, each at a page and span of the cleaned text."""
 
     def __init__(self, text: Text, start: int):
-        self.text, self.start, self.warnings = text, start, []
+        self.text, self.start = text, start
+        self.warnings: list[Warning] = []
 
     def warn(self, code: str, message: str, at: Optional[int] = None, span: Optional[Span] = None) -> None:
         at = self.start if at is None else at

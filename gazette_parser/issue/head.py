@@ -255,7 +255,7 @@ def document_head(lines: list[Ln]) -> Head:
     i = 0
     while i < n and g.red_header.match(lines[i].text):
         i += 1
-    got = []
+    got: list[int] = []
     while i < n and len(got) < g.title_max_lines and is_title_line(lines[i].text):
         got.append(i)
         if doc_type_of(lines[i].text) is not None:

@@ -26,7 +26,7 @@ def split_issuers(line: str) -> list[str]:
         names = [squeeze(p) for p in parts]
     else:
         names = [squeeze(line)] if line.strip() else []
-    out = []
+    out: list[str] = []
     for name in names:
         pieces = g.issuer_joint.split(name) if g.issuer_joint else [name]
         if len(pieces) > 1 and all(len(p) >= g.issuer_joint_min for p in pieces):

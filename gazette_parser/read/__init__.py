@@ -16,7 +16,8 @@ from ..model import Source
 
 
 
-_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|table|span|br|h[1-6]|font|center|article|section)[\s>/]", re.I)
+_HTML_TAG = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|div|p|table|span|br|h[1-6]|font|center|article|section)[\s>/]", re.I)
 
 
 def sniff_format(data: bytes, name: Optional[str] = None) -> str:

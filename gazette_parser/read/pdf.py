@@ -40,6 +40,9 @@ from ..errors import NeedsOCR, ReadError
 from ..model import Line, Page, Source, SourceInfo, Warning
 from ..resources import compiled
 
+# what the page readers yield for each page (see _pages_pdfium)
+_Page = tuple[int, list[Line], float, float, bool, str, tuple[int, str]]
+
 BACKENDS = ("auto", "pdfplumber", "pdfium")
 OCR_MODES = ("auto", "never", "always")
 _OCR_HINT = ("install Tesseract with Chinese data (apt install tesseract-ocr tesseract-ocr-chi-sim; "
@@ -384,7 +387,7 @@ def _read_pdfplumber_page(pdf, i: int, path: Optional[str]) -> tuple[list[Line],
     return lines, w, h, has_image
 
 
-def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
+def _pages_pdfplumber(data: bytes, path: Optional[str]) -> Iterator[_Page]:
     pdf, n = _open_pdfplumber(data, path)
     try:
         for i in range(n):
@@ -493,7 +496,7 @@ def _unread_text_objects(page, tp, raw) -> tuple[int, str]:
     return count, ", ".join(sorted(fonts))
 
 
-def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
+def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[_Page]:
     import pypdfium2.raw as raw
 
     pdf, n = _open_pdfium(data, path)
@@ -509,7 +512,7 @@ def _pages_pdfium(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[
         pdf.close()
 
 
-def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[tuple[int, list[Line], float, float, bool, str, tuple[int, str]]]:
+def _pages_auto(data: bytes, path: Optional[str]) -> Iterator[_Page]:
     """pdfium for every page, pdfplumber (opened on the first such page) for pages with rules."""
     import pypdfium2.raw as raw
 
@@ -990,7 +993,8 @@ def read_pdf(data: bytes, path: Optional[str], sha256: str, backend: str = "auto
             pages[pos] = Page(index=page.index, lines=tuple(olines), width=page.width, height=page.height,
                               source="ocr", confidence=conf, needs_ocr=page.needs_ocr)
     if ocr == "always" and ocr_ready is False:
-        warnings.insert(0, Warning(code="ocr-unavailable", message=f"--ocr always, but OCR is not available: {_OCR_HINT}"))
+        warnings.insert(0, Warning(code="ocr-unavailable",
+                                   message=f"--ocr always, but OCR is not available: {_OCR_HINT}"))
     if not pages:
         raise ReadError("PDF has no pages", file=path)
     if not any(p.lines for p in pages):
