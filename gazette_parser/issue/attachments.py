@@ -103,36 +103,32 @@ def locate_heading(lines: list[Ln], title: str, lo: int, hi: int) -> Optional[tu
 
 
 
-def attachments_and_body(s: str, lines: list[Ln], title: str, doc_type: Optional[str], body_first: int,
-                         body_end_line: int, sig_last: Optional[int]) -> tuple[list[Attachment], list[Span], bool]:
-    """A document's attachments and the spans of its body: (attachments in the order they are
-    named, body spans, whether there is any body: notice text before the signature or an
-    attachment printed). ``lines`` are the document's lines without its 版记; the notice runs from
-    line ``body_first`` to ``body_end_line`` (the signature's first line); the signature ends at
-    line ``sig_last`` (None: there is no signature)."""
+def _issued_titles(s: str, lines: list[Ln], title: str, doc_type: Optional[str], body_first: int,
+                   notice_span: Optional[Span]) -> tuple[list[str], list[str], Optional[tuple[int, int]], list[str]]:
+    """(titles the notice says it issues in 《》, titles of its 附件说明 list, that list's (first, last)
+    line, the title the document's own title names when neither names one)."""
     g = grammar()
-    end = lines[-1].end
-    notice_lo = lines[body_first].start if body_first < len(lines) else end
-    notice_hi = lines[body_end_line].start if body_end_line < len(lines) else end
-    notice_span = trim_span(s, notice_lo, notice_hi) if notice_hi > notice_lo else None
     issues_something = not title or doc_type == "令" or any(v in title for v in g.issuing_verbs)
     named = named_attachments(s, notice_span) if issues_something else []
     listed, list_lines = attachment_list(lines, body_first, len(lines))
-    after = (sig_last + 1) if sig_last is not None else body_first
     # the title may name what it issues when the body does not (关于印发X的通知 / 现将X印发给你们)
     derived: list[str] = []
     if issues_something and not named and not listed:
         m = g.att_from_title.search(title)
         if m:
             derived = [squeeze(m.group("title"))]
-    titles: list[str] = []
-    for t in named + listed + derived:
-        if fold(t) not in [fold(x) for x in titles]:
-            titles.append(t)
-    printed: list[tuple[int, int, str]] = []  # (first line, last title line, title)
+    return named, listed, list_lines, derived
+
+
+def _where_printed(lines: list[Ln], titles: list[str], issued_in_body: list[str], after: int, body_first: int,
+                   body_end_line: int) -> list[tuple[int, int, str]]:
+    """(first line, last title line, title) of each attachment printed as a heading, in line order;
+    a title under an 附件N label that no one names is added to ``titles``."""
+    g = grammar()
+    printed: list[tuple[int, int, str]] = []
     for t in titles:
         where = locate_heading(lines, t, after, len(lines))
-        if where is None and (t in named or t in derived) and body_first + 1 < body_end_line:
+        if where is None and t in issued_in_body and body_first + 1 < body_end_line:
             # the issued text printed straight after the sentence that issues it, before the
             # signature (or with no signature at all): 现将《X》印发给你们… / X / 一、…
             where = locate_heading(lines, t, body_first + 1, body_end_line)
@@ -140,14 +136,80 @@ def attachments_and_body(s: str, lines: list[Ln], title: str, doc_type: Optional
             printed.append((where[0], where[1], t))
     # an attachment printed under an 附件N label whose title the body does not name
     for i in range(after, len(lines) - 1):
-        if g.att_label.match(lines[i].text) and not any(p[0] == i for p in printed):
-            tl = [i + 1] if is_title_line(lines[i + 1].text) else []
-            if tl:
-                t = squeeze(lines[i + 1].text)
-                if fold(t) not in [fold(x) for x in titles]:
-                    titles.append(t)
-                    printed.append((i, tl[-1], t))
-    printed.sort()
+        if g.att_label.match(lines[i].text) and not any(p[0] == i for p in printed) \
+                and is_title_line(lines[i + 1].text):
+            t = squeeze(lines[i + 1].text)
+            if fold(t) not in [fold(x) for x in titles]:
+                titles.append(t)
+                printed.append((i, i + 1, t))
+    return sorted(printed)
+
+
+def _printed_attachment(s: str, lines: list[Ln], first: int, last: int, stop_line: int) -> Attachment:
+    """The attachment whose heading is lines first..last (after an 附件N label, if any) and whose
+    text runs to ``stop_line``; a blank to fill in printed after the title is not part of it."""
+    g = grammar()
+    end = lines[-1].end
+    tspan = (lines[first].start if not g.att_label.match(lines[first].text)
+             else lines[first + 1].start, lines[last].end)
+    bspan = trim_span(s, lines[last].end, lines[stop_line].start if stop_line < len(lines) else end) \
+        if last + 1 < stop_line else None
+    blank = g.att_title_blank.search(s, tspan[0], tspan[1])
+    if blank and blank.end() == tspan[1] and blank.start() > tspan[0]:
+        tspan = (tspan[0], blank.start())
+    return Attachment(title=squeeze(s[tspan[0]:tspan[1]]), span=tspan, body_span=bspan)
+
+
+def _notice_spans(s: str, lines: list[Ln], notice_lo: int, notice_hi: int, body_first: int,
+                  notice_end_line: int, list_lines: Optional[tuple[int, int]]) -> list[Span]:
+    """The notice's own text, without its 附件说明 list (what follows the list is body again)."""
+    end = lines[-1].end
+    hi_line = notice_end_line
+    if list_lines and body_first <= list_lines[0] < notice_end_line:
+        hi_line = list_lines[0]
+    sp = trim_span(s, notice_lo, lines[hi_line].start if hi_line < len(lines) else end)
+    if not sp:
+        return []
+    spans = [sp]
+    if list_lines and list_lines[1] + 1 < notice_end_line and hi_line == list_lines[0]:
+        tail = trim_span(s, lines[list_lines[1] + 1].start, notice_hi)
+        if tail:
+            spans.append(tail)
+    return spans
+
+
+def _unclaimed(s: str, lines: list[Ln], after: int, first_claimed: int) -> tuple[Optional[Attachment], Optional[Span]]:
+    """Text after the signature that no attachment heading claims is still body: an attachment
+    whose title the notice does not name (a title line over running text), or (in an excerpt)
+    clauses after a misplaced date. (attachment, None) or (None, body span)."""
+    end = lines[-1].end
+    stop = lines[first_claimed].start if first_claimed < len(lines) else end
+    if is_title_line(lines[after].text) and not is_date_line(lines[after].text) \
+            and after + 1 < first_claimed and body_like(lines[after + 1].text):
+        return Attachment(title=squeeze(lines[after].text), span=(lines[after].start, lines[after].end),
+                          body_span=trim_span(s, lines[after].end, stop)), None
+    return None, trim_span(s, lines[after].start, stop)
+
+
+def attachments_and_body(s: str, lines: list[Ln], title: str, doc_type: Optional[str], body_first: int,
+                         body_end_line: int, sig_last: Optional[int]) -> tuple[list[Attachment], list[Span], bool]:
+    """A document's attachments and the spans of its body: (attachments in the order they are
+    named, body spans, whether there is any body: notice text before the signature or an
+    attachment printed). ``lines`` are the document's lines without its 版记; the notice runs from
+    line ``body_first`` to ``body_end_line`` (the signature's first line); the signature ends at
+    line ``sig_last`` (None: there is no signature)."""
+    end = lines[-1].end
+    notice_lo = lines[body_first].start if body_first < len(lines) else end
+    notice_hi = lines[body_end_line].start if body_end_line < len(lines) else end
+    notice_span = trim_span(s, notice_lo, notice_hi) if notice_hi > notice_lo else None
+    named, listed, list_lines, derived = _issued_titles(s, lines, title, doc_type, body_first, notice_span)
+    titles: list[str] = []
+    for t in named + listed + derived:
+        if fold(t) not in [fold(x) for x in titles]:
+            titles.append(t)
+    after = (sig_last + 1) if sig_last is not None else body_first
+    printed = _where_printed(lines, titles, named + derived, after, body_first, body_end_line)
+
     # the notice body ends where an issued text printed inside it begins
     inner = [p[0] for p in printed if body_first <= p[0] < body_end_line]
     notice_end_line = min(inner) if inner else body_end_line
@@ -159,57 +221,28 @@ def attachments_and_body(s: str, lines: list[Ln], title: str, doc_type: Optional
                   or any(p[2] == t for p in printed)]
     # a title taken from the document's title counts only where it is printed
     titles = [t for t in titles if t not in derived or any(p[2] == t for p in printed)]
-    stops = sorted({p[0] for p in printed} | ({list_lines[0]} if list_lines else set())
-                   | ({body_end_line} if inner and body_end_line < len(lines) else set()))
-    attachments: list[Attachment] = []
+
     body_spans: list[Span] = []
     if notice_span is not None:
-        hi_line = notice_end_line
-        if list_lines and body_first <= list_lines[0] < notice_end_line:
-            hi_line = list_lines[0]
-        sp = trim_span(s, notice_lo, lines[hi_line].start if hi_line < len(lines) else end)
-        if sp:
-            body_spans.append(sp)
-            if list_lines and list_lines[1] + 1 < notice_end_line and hi_line == list_lines[0]:
-                tail = trim_span(s, lines[list_lines[1] + 1].start, notice_hi)
-                if tail:
-                    body_spans.append(tail)
+        body_spans += _notice_spans(s, lines, notice_lo, notice_hi, body_first, notice_end_line, list_lines)
+    stops = sorted({p[0] for p in printed} | ({list_lines[0]} if list_lines else set())
+                   | ({body_end_line} if inner and body_end_line < len(lines) else set()))
     by_title = {}
     for first, last, t in printed:
-        nxt = [x for x in stops if x > last]
-        stop_line = nxt[0] if nxt else len(lines)
-        tspan = (lines[first].start if not g.att_label.match(lines[first].text)
-                 else lines[first + 1].start, lines[last].end)
-        bspan = trim_span(s, lines[last].end, lines[stop_line].start if stop_line < len(lines) else end) \
-            if last + 1 < stop_line else None
-        blank = g.att_title_blank.search(s, tspan[0], tspan[1])
-        if blank and blank.end() == tspan[1] and blank.start() > tspan[0]:
-            tspan = (tspan[0], blank.start())
-        by_title[t] = Attachment(title=squeeze(s[tspan[0]:tspan[1]]), span=tspan, body_span=bspan)
-        if bspan:
-            body_spans.append(bspan)
-    for t in titles:
-        attachments.append(by_title.get(t, Attachment(title=t)))
-    # text after the signature that no attachment heading claims is still body: an attachment
-    # whose title the notice does not name, or (in an excerpt) clauses after a misplaced date
+        stop_line = next((x for x in stops if x > last), len(lines))
+        by_title[t] = _printed_attachment(s, lines, first, last, stop_line)
+        if by_title[t].body_span:
+            body_spans.append(by_title[t].body_span)
+    attachments = [by_title.get(t, Attachment(title=t)) for t in titles]
     if sig_last is not None:
         first_claimed = min([p[0] for p in printed if p[0] >= after], default=len(lines))
         if list_lines and after <= list_lines[0] < first_claimed:
             first_claimed = list_lines[0]
         if after < first_claimed:
-            lo_line = after
-            if is_title_line(lines[after].text) and not is_date_line(lines[after].text) \
-                    and after + 1 < first_claimed and body_like(lines[after + 1].text):
-                t = squeeze(lines[after].text)
-                bspan = trim_span(s, lines[after].end, lines[first_claimed].start
-                              if first_claimed < len(lines) else end)
-                attachments.insert(0, Attachment(title=t, span=(lines[after].start, lines[after].end),
-                                                 body_span=bspan))
-                if bspan:
-                    body_spans.append(bspan)
-            else:
-                sp = trim_span(s, lines[lo_line].start,
-                           lines[first_claimed].start if first_claimed < len(lines) else end)
-                if sp:
-                    body_spans.append(sp)
+            extra, span = _unclaimed(s, lines, after, first_claimed)
+            if extra is not None:
+                attachments.insert(0, extra)
+                span = extra.body_span
+            if span:
+                body_spans.append(span)
     return attachments, body_spans, bool(printed) or notice_span is not None

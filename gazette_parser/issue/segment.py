@@ -108,50 +108,39 @@ def _law_start(lines: list[Ln], lo: int, hi: int) -> Optional[int]:
     return lo if all(is_title_line(lines[j].text) for j in range(k, hi)) else None
 
 
-def segment(text: Text) -> Segmentation:
-    """Cut the cleaned text into issue info, TOC and documents (see the module docstring)."""
-    s = text.text
-    lines = lines_of(s)
-    warnings: list[Warning] = []
-    if not lines or not has_han(s):
-        return Segmentation(info=IssueInfo(), toc=[], documents=[], warnings=warnings)
+def _contents(lines: list[Ln], text: Text, warnings: list[Warning]) -> tuple[list[TocEntry], int]:
+    """The contents (目录) in the first 200 lines: (entries, index of its last line; -1 when none).
+    A contents table's cells are told apart by the 文号 the body prints."""
     g = grammar()
-
-    # contents
-    toc: list[TocEntry] = []
-    toc_last = -1
     heading = next((i for i, ln in enumerate(lines[:200]) if g.toc_heading.match(ln.text)), None)
-    if heading is not None:
-        known = []
-        if heading + 1 < len(lines) and g.toc_table_header.match(lines[heading + 1].text):
-            for h in find_anchors(lines, heading + 1, len(lines)):
-                if h.number_line is not None:
-                    m = g.doc_number_line.match(lines[h.number_line].stripped)
-                    parts = parse_doc_number(m.group("num")) if m else None
-                    if parts and parts not in known:
-                        known.append(parts)
-        zh, en, toc_last = parse_toc(lines, heading, known)
-        if zh:
-            toc = build_toc(zh, en, warnings, text)
-        else:
-            toc_last = heading
-    body_lo = toc_last + 1
+    if heading is None:
+        return [], -1
+    known: list[dict] = []
+    if heading + 1 < len(lines) and g.toc_table_header.match(lines[heading + 1].text):
+        for h in find_anchors(lines, heading + 1, len(lines)):
+            if h.number_line is not None:
+                m = g.doc_number_line.match(lines[h.number_line].stripped)
+                parts = parse_doc_number(m.group("num")) if m else None
+                if parts and parts not in known:
+                    known.append(parts)
+    zh, en, toc_last = parse_toc(lines, heading, known)
+    if not zh:
+        return [], heading
+    return build_toc(zh, en, warnings, text), toc_last
 
-    colophon = find_colophon(lines, body_lo)
-    body_hi = colophon[0] if colophon is not None and colophon[0] >= body_lo else len(lines)
-    if colophon is not None and colophon[0] < body_lo:
-        colophon_front = colophon
-    else:
-        colophon_front = None
 
-    # document starts: the TOC first, then anchors the TOC does not cover
+def _starts_from_contents(lines: list[Ln], text: Text, toc: list[TocEntry], lo: int, hi: int,
+                          warnings: list[Warning]) -> dict[int, Optional[int]]:
+    """{first line of a document: its contents entry}, each entry looked up after the one before
+    (then anywhere in the body); an entry not found is a ``toc-unmatched`` warning."""
+    s = text.text
     starts: dict[int, Optional[int]] = {}
-    cursor = body_lo
+    cursor = lo
     folded = folded_with_map(s, 0, len(s)) if toc else None  # once, for every entry
     for ti, entry in enumerate(toc):
-        idx = _find_title(lines, s, entry.title_zh, cursor, body_hi, folded)
+        idx = _find_title(lines, s, entry.title_zh, cursor, hi, folded)
         if idx is None:
-            idx = _find_title(lines, s, entry.title_zh, body_lo, body_hi, folded)
+            idx = _find_title(lines, s, entry.title_zh, lo, hi, folded)
         if idx is None or idx in starts:
             warnings.append(Warning("toc-unmatched",
                                     f"contents entry (page {entry.page}) not found in the text: "
@@ -162,8 +151,18 @@ def segment(text: Text) -> Segmentation:
             continue
         starts[idx] = ti
         cursor = idx + 1
-    anchors = find_anchors(lines, body_lo, body_hi)
-    for h in anchors:
+    return starts
+
+
+def _add_anchored_starts(starts: dict[int, Optional[int]], lines: list[Ln], text: Text, toc: list[TocEntry],
+                         lo: int, hi: int, warnings: list[Warning]) -> None:
+    """Add the documents found by their anchors (issue.head) that no contents entry covers; with
+    contents, each is a ``doc-not-in-toc`` warning."""
+    g = grammar()
+    s = text.text
+    # (a title quoted inside the 《》 of another prints its own 《》 as 〈〉)
+    inner = str.maketrans("〈〉", "《》")
+    for h in find_anchors(lines, lo, hi):
         # near a contents entry's title: the same document. Only TOC starts count here — two
         # anchors are different documents however close (short notices one after another);
         # find_anchors already merged the heads that overlap.
@@ -173,8 +172,6 @@ def segment(text: Text) -> Segmentation:
             continue
         # a 令 (or notice) whose contents entry names what it issues: the TOC title is printed
         # below the header, after "现公布《…》" — the document starts at the header
-        # (a title quoted inside the 《》 of another prints its own 《》 as 〈〉)
-        inner = str.maketrans("〈〉", "《》")
         issued = [st for st in starts if h.end < st <= h.end + 12 and starts[st] is not None
                   and "《" + toc_key(toc[starts[st]].title_zh) + "》"
                   in fold(s[lines[h.start].start:lines[st].start]).translate(inner)]
@@ -189,6 +186,42 @@ def segment(text: Text) -> Segmentation:
                                     span=(lines[h.start].start, lines[h.end].end),
                                     page_index=text.page_index(lines[h.start].start)))
         starts[h.start] = None
+
+
+def _documents(lines: list[Ln], starts: dict[int, Optional[int]], toc: list[TocEntry],
+               hi: int) -> list[DocumentText]:
+    """One DocumentText from each start to the next (the last one to line ``hi``)."""
+    order = sorted(starts)
+    docs: list[DocumentText] = []
+    for n, st in enumerate(order):
+        stop = order[n + 1] if n + 1 < len(order) else hi
+        if stop <= st:
+            continue
+        ti = starts[st]
+        entry = toc[ti] if ti is not None else None
+        docs.append(DocumentText(span=(lines[st].start, lines[stop - 1].end),
+                                 category_zh=entry.category_zh if entry else None,
+                                 category_en=entry.category_en if entry else None,
+                                 toc_index=ti))
+    return docs
+
+
+def segment(text: Text) -> Segmentation:
+    """Cut the cleaned text into issue info, TOC and documents (see the module docstring)."""
+    s = text.text
+    lines = lines_of(s)
+    warnings: list[Warning] = []
+    if not lines or not has_han(s):
+        return Segmentation(info=IssueInfo(), toc=[], documents=[], warnings=warnings)
+
+    toc, toc_last = _contents(lines, text, warnings)
+    body_lo = toc_last + 1
+    # the colophon closes the body; one printed before the body (on the cover's back) does not
+    colophon = find_colophon(lines, body_lo)
+    body_hi = colophon[0] if colophon is not None and colophon[0] >= body_lo else len(lines)
+
+    starts = _starts_from_contents(lines, text, toc, body_lo, body_hi, warnings)
+    _add_anchored_starts(starts, lines, text, toc, body_lo, body_hi, warnings)
     if not starts:
         first = _fallback_single(lines, body_lo, body_hi)
         if first is not None:
@@ -200,24 +233,7 @@ def segment(text: Text) -> Segmentation:
         law = _law_start(lines, body_lo, first)
         if law is not None and law < first:
             starts[law] = starts.pop(first)
-
-    order = sorted(starts)
-    docs: list[DocumentText] = []
-    for n, st in enumerate(order):
-        stop = order[n + 1] if n + 1 < len(order) else body_hi
-        if stop <= st:
-            continue
-        span = (lines[st].start, lines[stop - 1].end)
-        ti = starts[st]
-        entry = toc[ti] if ti is not None else None
-        docs.append(DocumentText(span=span,
-                                 category_zh=entry.category_zh if entry else None,
-                                 category_en=entry.category_en if entry else None,
-                                 toc_index=ti))
+    docs = _documents(lines, starts, toc, body_hi)
 
     front_end = lines_index_before(lines, docs[0].span[0]) if docs else len(lines)
-    info = issue_info(lines, front_end, colophon if colophon is not None else colophon_front)
-    if docs and docs[0].span[0] > 0 and not toc and info == IssueInfo():
-        pass
-    return Segmentation(info=info, toc=toc, documents=docs, warnings=warnings)
-
+    return Segmentation(info=issue_info(lines, front_end, colophon), toc=toc, documents=docs, warnings=warnings)
