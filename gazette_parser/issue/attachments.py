@@ -230,9 +230,9 @@ def attachments_and_body(s: str, lines: list[Ln], title: str, doc_type: Optional
     by_title = {}
     for first, last, t in printed:
         stop_line = next((x for x in stops if x > last), len(lines))
-        by_title[t] = _printed_attachment(s, lines, first, last, stop_line)
-        if by_title[t].body_span:
-            body_spans.append(by_title[t].body_span)
+        att = by_title[t] = _printed_attachment(s, lines, first, last, stop_line)
+        if att.body_span is not None:
+            body_spans.append(att.body_span)
     attachments = [by_title.get(t, Attachment(title=t)) for t in titles]
     if sig_last is not None:
         first_claimed = min([p[0] for p in printed if p[0] >= after], default=len(lines))
