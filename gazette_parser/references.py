@@ -44,8 +44,15 @@ class _Grammar:
 
         r = raw["reference"]
         parts = f"(?:{sub(r['article'])})?(?:{sub(r['paragraph'])})?(?:{sub(r['item'])})?(?:{sub(r['subitem'])})?"
+        # Every part is optional, so the pattern alone matches the empty string at every position and
+        # finditer would stop at each character of a clause. A non-empty match starts with one of the
+        # parts, which the lookahead demands: finditer then skips straight to the candidates (in C),
+        # and the matches it returns are the same (the empty ones were discarded anyway).
+        starts = "|".join(f"(?:{x})" for x in (r["scope"], r["relative"], sub(r["article"]), sub(r["paragraph"]),
+                                              sub(r["item"]), sub(r["subitem"])))
+        starts = regex.sub(r"\(\?P<\w+>", "(?:", starts)  # a lookahead may not repeat the group names
         self.internal = regex.compile(
-            f"(?P<scope>{r['scope']})?(?P<relative>{r['relative']})?{parts}")
+            f"(?={starts})(?P<scope>{r['scope']})?(?P<relative>{r['relative']})?{parts}")
         self.act = regex.compile(sub(r["act"]) + parts)
         self.short_act = regex.compile(r["short_act"])
         self.short_stop = sorted(r.get("short_stop", []), key=len, reverse=True)
