@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import gc
 import io
+import operator
 import re
 from collections import Counter
 from typing import Iterator, Optional
@@ -77,7 +78,7 @@ def text_quality(text: str) -> Optional[str]:
     n = len(t)
     if n < 20:
         return None
-    if len(_HAN_RX.findall(t)) >= 0.3 * n:
+    if _HAN_RX.subn("", t)[1] >= 0.3 * n:  # the count of Han characters, without a list of them
         return "implausible text" if _implausible(text) else None
     if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
@@ -115,11 +116,41 @@ def _compile_plausible(cfg: dict, ocr_cfg: dict, *_registry: dict) -> tuple[froz
 
 def known_pair_share(text: str) -> tuple[int, float]:
     """(pairs of adjacent ideographs in ``text``, share of them found in grammars/plausible.toml)."""
-    known, _, _ = _plausible()
-    pairs = [run[i:i + 2] for run in _HAN_RUN_RX.findall(text) for i in range(len(run) - 1)]
-    if not pairs:
+    known = _known_pair_codes()
+    runs = _HAN_RUN_RX.findall(text)
+    n = sum(map(len, runs)) - len(runs)  # a run of k ideographs holds k - 1 adjacent pairs
+    if n <= 0:
         return 0, 1.0
-    return len(pairs), sum(p in known for p in pairs) / len(pairs)
+    return n, _count_known_pairs("\n".join(runs), known) / n
+
+
+def _count_known_pairs(joined: str, known: frozenset) -> int:
+    """How many adjacent pairs of ``joined`` are in ``known`` (pairs as 64-bit codes, see _pair_code).
+
+    Every page of every PDF comes through here, so the pairs are not sliced out one by one: the text
+    is encoded as UTF-32 (4 bytes a character) and read as unsigned 64-bit integers, which are the
+    pairs starting at even positions; the same from the second character gives the odd ones. The
+    lookups then run in C (map). The caller joins runs of ideographs with a newline: the pairs across
+    a join hold it, and no known pair does.
+    """
+    b = joined.encode("utf-32-le")
+    even = memoryview(b)[:len(b) // 8 * 8].cast("Q")
+    odd = memoryview(b)[4:4 + (len(b) - 4) // 8 * 8].cast("Q")
+    return sum(map(known.__contains__, even)) + sum(map(known.__contains__, odd))
+
+
+def _pair_code(pair: str) -> int:
+    """A pair of characters as the unsigned 64-bit integer its UTF-32 bytes read as (native order)."""
+    return memoryview(pair.encode("utf-32-le")).cast("Q")[0]
+
+
+def _known_pair_codes() -> frozenset:
+    return compiled(("plausible.toml", "ocr.toml", "units.toml", "units_standard.toml"), _compile_pair_codes)
+
+
+def _compile_pair_codes(*cfgs: dict) -> frozenset:
+    known, _, _ = _plausible()
+    return frozenset(_pair_code(p) for p in known if len(p) == 2)
 
 
 def _implausible(text: str) -> bool:
