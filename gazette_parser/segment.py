@@ -291,10 +291,12 @@ def _clean_prefix(prefix: str) -> str:
 def find_doc_numbers(s: str, start: int = 0, end: Optional[int] = None) -> list[tuple[str, Span]]:
     """Every 文号 (and cited 令 number) in ``s[start:end]``: (as printed without spaces, span).
     The span covers the 机关代字 after leading function words (根据, 和 …) are dropped."""
+    from .prefixed import finditer  # the same matches, without trying every ideograph (see there)
+
     g = grammar()
     end = len(s) if end is None else end
     out = []
-    for m in g.doc_number.finditer(s, start, end):
+    for m in finditer(g.doc_number, s, start, end):
         prefix = _clean_prefix(m.group("prefix"))
         a = _prefix_start(s, m.start(), m.end("prefix"), prefix)
         out.append((squeeze(s[a:m.end()]), (a, m.end())))
