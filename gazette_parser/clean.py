@@ -105,6 +105,25 @@ def _basic_map() -> dict[int, str]:
 
 
 _BASIC = _basic_map()
+
+
+def _class_of(codes) -> "re.Pattern":
+    """A regex character class of the given code points (as ranges), to find whether a table applies."""
+    codes = sorted(codes)
+    parts, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        a, b = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(a if i == j else f"{a}-{b}")
+        i = j + 1
+    return re.compile("[" + "".join(parts) + "]")
+
+
+# str.translate looks every character of a non-ASCII line up in the table; most lines hold nothing
+# it maps, and a regex scan (in C) tells so several times faster.
+_BASIC_RX = _class_of(_BASIC)
 _DIGIT_DOT = re.compile(r"(?<=\d)．(?=\d)")
 _PUA_DIGITS = re.compile(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff] ?(?=\d)")
 
@@ -125,7 +144,8 @@ def normalize_chars(text: str, gb_shifted: bool = False) -> str:
     """Code point repairs that keep a line's meaning (full-width digits → ASCII and so on)."""
     if gb_shifted:
         text = text.translate(_GB_SHIFT).translate(_GB_EXTRA)
-    text = text.translate(_BASIC)
+    if _BASIC_RX.search(text):
+        text = text.translate(_BASIC)
     if _PUA_DIGITS.search(text):  # a decimal point in a font without a Unicode map: 5 .5%
         text = _PUA_DIGITS.sub(".", text)
     if "．" in text:
