@@ -674,23 +674,53 @@ def _object_calls(raw):
             untyped(raw.FPDFPageObj_GetType, i, vp))
 
 
-def _pdfium_size(tp, raw, i: int) -> float:
-    """Font size as printed: the font's size scaled by the character's matrix."""
-    import ctypes
+class _Geometry:
+    """A text page's character boxes and printed font sizes, asked of pdfium directly.
 
-    size = float(raw.FPDFText_GetFontSize(tp, i))
-    m = raw.FS_MATRIX()
-    if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
-        scale = abs(m.a * m.d - m.b * m.c) ** 0.5
-        if scale > 0:
-            size *= scale
-    return size
+    A page asks for a hundred or more boxes and sizes (each line's first and last character, the
+    sides of its gaps). pypdfium2's ``get_charbox`` builds a ctypes structure and looks the handle
+    up on every call, which costs several times the call itself; here one box and one matrix are
+    allocated per page and the handle is passed as it is. The values are pdfium's, unchanged.
+    """
+
+    def __init__(self, tp, raw):
+        import ctypes
+
+        self.tp = tp
+        self.handle = tp.raw
+        self._rect = raw.FS_RECTF()
+        self._rect_ref = ctypes.byref(self._rect)
+        self._matrix = raw.FS_MATRIX()
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._loose_box = raw.FPDFText_GetLooseCharBox
+        self._font_size = raw.FPDFText_GetFontSize
+        self._get_matrix = raw.FPDFText_GetMatrix
+
+    def loose_box(self, i: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of character i's font box, as ``tp.get_charbox(i, loose=True)``."""
+        if not self._loose_box(self.handle, i, self._rect_ref):
+            from pypdfium2 import PdfiumError
+
+            raise PdfiumError("Failed to get charbox.")
+        r = self._rect
+        return r.left, r.bottom, r.right, r.top
+
+    def size(self, i: int) -> float:
+        """Font size as printed: the font's size scaled by the character's matrix."""
+        size = float(self._font_size(self.handle, i))
+        if self._get_matrix(self.handle, i, self._matrix_ref):
+            m = self._matrix
+            scale = abs(m.a * m.d - m.b * m.c) ** 0.5
+            if scale > 0:
+                size *= scale
+        return size
 
 
 def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
     text = tp.get_text_range()
     if not text.strip():
         return []
+    geo = _Geometry(tp, raw)
     out: list[Line] = []
     pos = 0  # pdfium counts UTF-16 units: a character beyond the BMP takes two indices
 
@@ -711,22 +741,22 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
         i = start + units(body[:s])
         j = start + units(body[:e - 1])
         try:
-            l0, b0, r0, t0 = tp.get_charbox(i, loose=True)
-            l1, b1, r1, t1 = tp.get_charbox(j, loose=True)
-            size = _pdfium_size(tp, raw, i)
+            l0, b0, r0, t0 = geo.loose_box(i)
+            l1, b1, r1, t1 = geo.loose_box(j)
+            size = geo.size(i)
         except Exception:
             out.append(Line(body.strip()))
             continue
         if abs(t0 - t1) > 1.2 * max(size, 1.0) or r1 < l0:
             # pdfium ran two lines together (content order): split by the characters' positions
-            out.extend(_pdfium_split(tp, raw, body, i, w, h))
+            out.extend(_pdfium_split(geo, body, i, w, h))
             continue
         x0, x1 = min(l0, l1), max(r0, r1)
         if x0 > w + 1 or x1 < -1:
             continue  # outside the page (printers' marks)
         line_text = body[s:e]
         if " " in line_text:
-            line_text = _pdfium_wide_gaps(tp, line_text, i, size, units)
+            line_text = _pdfium_wide_gaps(geo, line_text, i, size, units)
         out.append(Line(text=line_text, x0=round(x0, 2), x1=round(x1, 2), top=round(h - max(t0, t1), 2),
                         bottom=round(h - min(b0, b1), 2), size=round(size, 1) or None))
     return out
@@ -735,7 +765,7 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
 _SPACE_RUN = re.compile(r" +")
 
 
-def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
+def _pdfium_wide_gaps(geo: _Geometry, text: str, i: int, size: float, units) -> str:
     """Mark a gap of 1.5 em or more with two spaces (joint issuers side by side), as pdfplumber does."""
     out = []
     pos = 0
@@ -744,8 +774,8 @@ def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
         out.append(text[pos:a])
         pos = b
         try:
-            left = tp.get_charbox(i + units(text[:a]) - 1, loose=True)
-            right = tp.get_charbox(i + units(text[:b]), loose=True)
+            left = geo.loose_box(i + units(text[:a]) - 1)
+            right = geo.loose_box(i + units(text[:b]))
             wide = right[0] - left[2] >= 1.5 * max(size, 1.0)
         except Exception:
             wide = False
@@ -754,7 +784,7 @@ def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
     return "".join(out)
 
 
-def _pdfium_split(tp, raw, body: str, i: int, w: float, h: float) -> list[Line]:
+def _pdfium_split(geo: _Geometry, body: str, i: int, w: float, h: float) -> list[Line]:
     """The slow path for one pdfium line that holds text from several rows."""
     groups: list[list] = []  # [text, x0, x1, top_pdf, bottom_pdf, size]
     k = i
@@ -765,8 +795,8 @@ def _pdfium_split(tp, raw, body: str, i: int, w: float, h: float) -> list[Line]:
                 groups[-1][0] += ch
             k += n
             continue
-        l, b, r, t = tp.get_charbox(k, loose=True)
-        size = _pdfium_size(tp, raw, k) or (t - b)
+        l, b, r, t = geo.loose_box(k)
+        size = geo.size(k) or (t - b)
         g = groups[-1] if groups else None
         if g is not None and abs(g[3] - t) <= 0.6 * max(size, g[5]) and l >= g[1] - 1:
             g[0] += ch
