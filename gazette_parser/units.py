@@ -16,6 +16,7 @@ offset maps back to its offset in the cleaned text.
 from __future__ import annotations
 
 import bisect
+import functools
 from array import array
 import os
 import re
@@ -38,14 +39,14 @@ else:  # pragma: no cover - Python 3.10
 _SPACE = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u200b")
 
 
+# (one table for str.translate: every name looked up goes through _norm, so no loop in Python)
+_NORM = str.maketrans({**{ch: None for ch in _SPACE},
+                       "(": "（", ")": "）", "\uA3AC": "，", "\uA3AE": "。", "\uA3BB": "；"})
+
+
 def _norm(name: str) -> str:
     """Lookup key: no spaces, full-width brackets, PUA punctuation repaired."""
-    out = []
-    for ch in name:
-        if ch in _SPACE:
-            continue
-        out.append({"(": "（", ")": "）", "\uA3AC": "，", "\uA3AE": "。", "\uA3BB": "；"}.get(ch, ch))
-    return "".join(out)
+    return name.translate(_NORM)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -858,16 +859,24 @@ def _looks_like_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_
     return len(lst.items) >= 2 and sum(_reads_as_unit(it.name, g, reg) for it in lst.items) * 2 > len(lst.items)
 
 
+@functools.lru_cache(maxsize=8)
+def _opener_rx(openers: tuple[str, ...]) -> "re.Pattern":
+    return re.compile("|".join(map(re.escape, openers)) or "(?!)")
+
+
 def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_Note]:
     s = lo.s
     notes: list[_Note] = []
     taken: list[tuple[int, int]] = []
     i = 0
     n = len(s)
+    find_opener = _opener_rx(tuple(k for k in g.openers if len(k) == 1)).search
     while i < n:
         if s[i] not in g.openers:
-            i += 1
-            continue
+            m = find_opener(s, i)  # straight to the next bracket (in C), not one character at a time
+            if m is None:
+                break
+            i = m.start()
         j = _match_bracket(s, i, g)
         if j is None:
             i += 1
