@@ -676,22 +676,29 @@ def _keyword_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> Opt
     """A note made of "<keyword>：<units>" segments in loose [a, b)."""
     s = lo.s
     # keyword positions at bracket depth 0 of the stretch
+    # From one bracket to the next: at depth 0 the first keyword before the next bracket is a hit
+    # (the regex search tries the same positions as matching at each character would, in C).
     hits = []
     depth = 0
     i = a
+    find_bracket = _bracket_rx(tuple(k for k in g.openers if len(k) == 1),
+                               tuple(v for v in g.openers.values() if len(v) == 1)).search
     while i < b:
-        ch = s[i]
-        if ch in g.openers:
-            depth += 1
-        elif ch in g.openers.values():
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            m = g.keyword_re.match(s, i, b)
-            if m:
+        br = find_bracket(s, i, b)
+        nxt = br.start() if br else b
+        if depth == 0:
+            m = g.keyword_re.search(s, i, b)
+            if m and m.start() < nxt:
                 hits.append(m)
                 i = m.end()
                 continue
-        i += 1
+        if br is None:
+            break
+        if s[nxt] in g.openers:
+            depth += 1
+        else:
+            depth = max(depth - 1, 0)
+        i = nxt + 1
     if not hits:
         return None
     note = _Note(span=(a, b))
@@ -862,6 +869,11 @@ def _looks_like_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_
 @functools.lru_cache(maxsize=8)
 def _opener_rx(openers: tuple[str, ...]) -> "re.Pattern":
     return re.compile("|".join(map(re.escape, openers)) or "(?!)")
+
+
+@functools.lru_cache(maxsize=8)
+def _bracket_rx(openers: tuple[str, ...], closers: tuple[str, ...]) -> "re.Pattern":
+    return re.compile("|".join(map(re.escape, openers + closers)) or "(?!)")
 
 
 def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_Note]:
