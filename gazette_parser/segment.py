@@ -205,6 +205,13 @@ def folded_with_map(s: str, start: int, end: int) -> tuple[str, "array[int]"]:
     """
     seg = s[start:end]
     special = {ch: f for ch in set(seg) if (f := _fold_char(ch)) != ch}
+    # A character that folds to one other character (，→, ０→0) keeps every offset: those are
+    # replaced in the whole text at once (str.replace in C; a fold is never itself folded again), and
+    # only the ones that vanish (whitespace) or grow are copied around one by one below.
+    for ch, f in special.items():
+        if len(f) == 1:
+            seg = seg.replace(ch, f)
+    special = {ch: f for ch, f in special.items() if len(f) != 1}
     if not special:
         return seg, array("i", range(start, end))
     rx = re.compile("[" + "".join(re.escape(ch) for ch in sorted(special)) + "]+")
