@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import gc
 import io
+import itertools
 import operator
 import re
 from collections import Counter
@@ -637,9 +638,16 @@ def ruled_page(page, raw) -> bool:
     path_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 
     def objects(handle, get, count, depth):
+        # the kinds of all objects in one pass of map() (a page holds hundreds of text objects,
+        # which are only asked their kind); then the paths and forms, in order
+        kinds = list(map(get_type, map(get, itertools.repeat(handle, count), range(count))))
+        if path_kind not in kinds and form_kind not in kinds:
+            return False
         for k in range(count):
+            kind = kinds[k]
+            if kind != path_kind and kind != form_kind:
+                continue
             obj = get(handle, k)
-            kind = get_type(obj)
             if kind == path_kind:
                 path(ctypes.cast(obj, as_obj))
             elif kind == form_kind and depth < 8:
@@ -662,12 +670,13 @@ def _object_calls(raw):
 
     A page holds hundreds of text objects that ``ruled_page`` only asks the type of; ctypes'
     argument conversion for the typed bindings costs more than the calls, so these three go
-    untyped (void pointers in and out).
+    untyped (void pointers in and out). They are quick getters, so they keep the GIL
+    (PYFUNCTYPE): releasing and taking it again for each would cost more than the call.
     """
     import ctypes
 
     def untyped(fn, restype, *argtypes):
-        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+        return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
 
     vp, i = ctypes.c_void_p, ctypes.c_int
     return (untyped(raw.FPDFPage_GetObject, vp, vp, i), untyped(raw.FPDFFormObj_GetObject, vp, vp, ctypes.c_ulong),
