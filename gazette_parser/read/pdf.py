@@ -79,8 +79,12 @@ def text_quality(text: str) -> Optional[str]:
     n = len(t)
     if n < 20:
         return None
-    if _HAN_RX.subn("", t)[1] >= 0.3 * n:  # the count of Han characters, without a list of them
-        return "implausible text" if _implausible(text) else None
+    # The runs of common ideographs serve both tests: their length is a lower bound of the Han count
+    # (which a Chinese page passes without counting the rarer blocks), and their pairs are what
+    # the plausibility test looks up.
+    runs = _HAN_RUN_RX.findall(text)
+    if sum(map(len, runs)) >= 0.3 * n or _HAN_RX.subn("", t)[1] >= 0.3 * n:
+        return "implausible text" if _implausible(runs) else None
     if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
     if len(_PUNCT_RX.findall(t)) >= 0.2 * n or len(_C1_RX.findall(t)) >= 0.02 * n:
@@ -117,8 +121,12 @@ def _compile_plausible(cfg: dict, ocr_cfg: dict, *_registry: dict) -> tuple[froz
 
 def known_pair_share(text: str) -> tuple[int, float]:
     """(pairs of adjacent ideographs in ``text``, share of them found in grammars/plausible.toml)."""
+    return _pair_share(_HAN_RUN_RX.findall(text))
+
+
+def _pair_share(runs: list[str]) -> tuple[int, float]:
+    """known_pair_share of a text given as its runs of ideographs (``_HAN_RUN_RX``)."""
     known = _known_pair_codes()
-    runs = _HAN_RUN_RX.findall(text)
     n = sum(map(len, runs)) - len(runs)  # a run of k ideographs holds k - 1 adjacent pairs
     if n <= 0:
         return 0, 1.0
@@ -154,9 +162,9 @@ def _compile_pair_codes(*cfgs: dict) -> frozenset:
     return frozenset(_pair_code(p) for p in known if len(p) == 2)
 
 
-def _implausible(text: str) -> bool:
+def _implausible(runs: list[str]) -> bool:
     _, min_pairs, min_share = _plausible()
-    n, share = known_pair_share(text)
+    n, share = _pair_share(runs)
     return n >= min_pairs and share < min_share
 
 
