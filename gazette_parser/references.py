@@ -27,7 +27,7 @@ from typing import Optional
 import regex
 
 from .clauses import ordinal
-from .model import Clause, Document, Ref, Text
+from .model import Clause, Document, Ref, Text, evolve
 from .resources import compiled
 
 GRAMMAR = "references.toml"
@@ -274,6 +274,6 @@ def attach_refs(text: Text, document: Document) -> Document:
                                 article=f["article"], article_suffix=f["article_suffix"],
                                 paragraph=f["paragraph"], item=f["item"], subitem=f["subitem"],
                                 relative=f.get("relative"), path=path))
-        return replace(c, children=kids, refs=refs)
+        return evolve(c, children=kids, refs=refs)
 
     return replace(document, clauses=[fill(c, bodies[c.body]) for c in document.clauses])

@@ -29,7 +29,7 @@ from typing import Optional
 
 import regex
 
-from .model import Clause, Document, Target, Text, map_clauses
+from .model import Clause, Document, Target, Text, evolve, map_clauses
 from .numerals import EXACT, normalize_digits, parse_number, tidy
 from .resources import compiled
 
@@ -735,6 +735,6 @@ def attach_targets(text: Text, document: Document) -> Document:
         for t in found:
             t.page = text.page(t.span[0])
             t.page_index = text.page_index(t.span[0])
-        return replace(c, targets=found)
+        return evolve(c, targets=found)
 
     return replace(document, clauses=map_clauses(document.clauses, fn))

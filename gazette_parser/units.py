@@ -28,7 +28,7 @@ from typing import Iterable, Optional, Union
 import regex
 
 from .errors import ReadError
-from .model import Clause, Document, Text, UnitRef, Warning, walk
+from .model import Clause, Document, Text, UnitRef, Warning, evolve, walk
 from .resources import compiled, grammar_path
 
 if sys.version_info >= (3, 11):
@@ -1159,7 +1159,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             lead = [replace(u, inherited=True, source="heading note") for u in inherited_lead]
         pass_on = o.section_lead or inherited_lead
         children = [rebuild(ch, pass_on) for ch in c.children]
-        return replace(c, children=children, lead_units=lead, responsible_units=list(o.resp),
+        return evolve(c, children=children, lead_units=lead, responsible_units=list(o.resp),
                        unit_flags=list(o.flags))
 
     clauses = [rebuild(c, []) for c in document.clauses]
