@@ -32,7 +32,6 @@ import functools
 import gc
 import io
 import itertools
-import operator
 import re
 from collections import Counter
 from typing import Iterator, Optional
