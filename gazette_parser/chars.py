@@ -119,6 +119,13 @@ def folded_with_map(s: str, start: int, end: int) -> tuple[str, "array[int]"]:
     """
     seg = s[start:end]
     special = {ch: f for ch in set(seg) if (f := _fold_char(ch)) != ch}
+    # A character that folds to one other character (，→, ０→0) keeps every offset: those are
+    # replaced in the whole text at once (str.replace in C; a fold is never itself folded again), and
+    # only the ones that vanish (whitespace) or grow are copied around one by one below.
+    for ch, f in special.items():
+        if len(f) == 1:
+            seg = seg.replace(ch, f)
+    special = {ch: f for ch, f in special.items() if len(f) != 1}
     if not special:
         return seg, array("i", range(start, end))
     rx = re.compile("[" + "".join(re.escape(ch) for ch in sorted(special)) + "]+")
@@ -153,11 +160,16 @@ def split_bom(data: bytes) -> tuple[Optional[str], bytes]:
 
 # Spaces of every width, and the zero-width space, that PDF text layers put inside names.
 UNIT_SPACES = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u200b")
-# Half-width brackets as full-width; the GB2312 row-1 punctuation that fonts with a raw-GB cmap
-# leak as Yi syllables (U+A3AC ，, U+A3AE 。, U+A3BB ；) as what they are.
-_UNIT_CHARS = {"(": "（", ")": "）", "\uA3AC": "，", "\uA3AE": "。", "\uA3BB": "；"}
+# Every character str.isspace() is true of (Unicode White_Space, and U+001C-U+001F).
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) \
+    + "\u2028\u2029\u202f\u205f\u3000"
+# One str.translate table (every name looked up goes through it, so no loop in Python): spaces go;
+# half-width brackets become full-width; the GB2312 row-1 punctuation that fonts with a raw-GB
+# cmap leak as Yi syllables (U+A3AC ，, U+A3AE 。, U+A3BB ；) becomes what it is.
+_UNIT_KEY = str.maketrans({**{ch: None for ch in UNIT_SPACES | set(_WHITESPACE)},
+                           "(": "（", ")": "）", "\uA3AC": "，", "\uA3AE": "。", "\uA3BB": "；"})
 
 
 def unit_key(name: str) -> str:
     """The lookup key of a unit name: no spaces, full-width brackets, leaked punctuation repaired."""
-    return "".join(_UNIT_CHARS.get(ch, ch) for ch in name if ch not in UNIT_SPACES and not ch.isspace())
+    return name.translate(_UNIT_KEY)

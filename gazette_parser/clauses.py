@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from .chars import CJK, is_han
-from .model import Clause, Document, Issue, ListItem, Text, Warning, map_clauses, walk
+from .model import Clause, Document, Issue, ListItem, Text, Warning, evolve, map_clauses, walk
 from .resources import compiled
 
 GRAMMAR_FILE = "numbering.toml"
@@ -801,7 +801,7 @@ def distinct_paths(text: Text, document: Document) -> Document:
         path = list(c.path)
         if len(path) > depth:
             path[depth] = n
-        return replace(c, path=path, children=kids)
+        return evolve(c, path=path, children=kids)
 
     def fix(siblings: list[Clause]) -> list[Clause]:
         out: list[Clause] = []
@@ -820,7 +820,7 @@ def distinct_paths(text: Text, document: Document) -> Document:
             if c.path:
                 seen.add((c.body, c.path[-1], c.suffix))
                 prev[c.body] = c.path[-1]
-            out.append(replace(c, children=fix(c.children)))
+            out.append(evolve(c, children=fix(c.children)))
         return out
 
     clauses = fix(document.clauses)

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from .chars import HAN, is_cjk, is_han
 from .model import Page, PageStart, Source, SourceMap, Text, Warning
@@ -86,6 +86,25 @@ def _basic_map() -> dict[int, str]:
 
 
 _BASIC = _basic_map()
+
+
+def _class_of(codes) -> "re.Pattern":
+    """A regex character class of the given code points (as ranges), to find whether a table applies."""
+    codes = sorted(codes)
+    parts, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        a, b = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(a if i == j else f"{a}-{b}")
+        i = j + 1
+    return re.compile("[" + "".join(parts) + "]")
+
+
+# str.translate looks every character of a non-ASCII line up in the table; most lines hold nothing
+# it maps, and a regex scan (in C) tells so several times faster.
+_BASIC_RX = _class_of(_BASIC)
 _DIGIT_DOT = re.compile(r"(?<=\d)．(?=\d)")
 _PUA_DIGITS = re.compile(r"(?<=\d)[\ue000-\uf8ff\U000f0000-\U0010ffff] ?(?=\d)")
 
@@ -106,7 +125,8 @@ def normalize_chars(text: str, gb_shifted: bool = False) -> str:
     """Code point repairs that keep a line's meaning (full-width digits → ASCII and so on)."""
     if gb_shifted:
         text = text.translate(_GB_SHIFT).translate(_GB_EXTRA)
-    text = text.translate(_BASIC)
+    if _BASIC_RX.search(text):
+        text = text.translate(_BASIC)
     if _PUA_DIGITS.search(text):  # a decimal point in a font without a Unicode map: 5 .5%
         text = _PUA_DIGITS.sub(".", text)
     if "．" in text:
@@ -152,6 +172,8 @@ def squeeze_spaces(s: str) -> str:
     space unless a word beside it is a single Han character (letter spacing, 重   庆   市): it
     separates things printed side by side (joint issuers, table cells).
     """
+    if not _SPACES.search(s):
+        return s.strip()  # most CJK lines: nothing to squeeze
     out = []
     pos = 0
     for m in _SPACES.finditer(s):
@@ -191,6 +213,8 @@ class _Rules:
     no_line_end: str
     marker_only: tuple[re.Pattern, ...]
     split_numbers: tuple[tuple[re.Pattern, re.Pattern], ...]
+    alone_any: Callable[[str], bool]  # whether one of ``alone`` matches (see _any_match)
+    marker_only_any: Callable[[str], bool]
 
 
 def _compile(g: dict) -> _Rules:
@@ -211,7 +235,26 @@ def _compile(g: dict) -> _Rules:
         no_line_end=par.get("no_line_end", ""),
         marker_only=tuple(re.compile(x) for x in par.get("marker_only", [])),
         split_numbers=tuple((re.compile(a), re.compile(b)) for a, b in par.get("split_numbers", [])),
+        alone_any=_any_match(par.get("alone", [])),
+        marker_only_any=_any_match(par.get("marker_only", [])),
     )
+
+
+def _any_match(patterns: list[str]) -> Callable[[str], bool]:
+    """``lambda s: any(re.match(p, s) for p in patterns)`` as one alternation, tried once per line
+    (these run for every pair of lines). Patterns an alternation could change the meaning of (back
+    references, which count groups; inline flags, which must open a pattern) keep the loop."""
+    rxs = tuple(re.compile(x) for x in patterns)
+    if not rxs:
+        return lambda s: False
+    if not any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", x) for x in patterns):
+        try:
+            one = re.compile("|".join(f"(?:{x})" for x in patterns))
+        except re.error:
+            pass
+        else:
+            return lambda s: one.match(s) is not None
+    return lambda s: any(rx.match(s) for rx in rxs)
 
 
 def _rules() -> _Rules:
@@ -331,13 +374,14 @@ _WIDE_GAP = re.compile(r"\w {2,}\w")  # between words (not a fill-in blank "姓�
 
 def _alone(s: str, rules: _Rules) -> bool:
     t = s.strip()
-    return any(rx.match(t) for rx in rules.alone)
+    return rules.alone_any(t)
 
 
 def _spread(l: "_L") -> bool:
     """A PDF line with a gap of 1.5 em or more (table row, signatures side by side, 第一章   总   则):
     a paragraph of its own."""
-    return l.geo and bool(_WIDE_GAP.search(l.text))
+    # (a wide gap needs two spaces in a row: "in" tells most lines apart before the regex runs)
+    return l.geo and "  " in l.text and bool(_WIDE_GAP.search(l.text))
 
 
 def _toc_like(s: str) -> bool:
@@ -371,7 +415,7 @@ def _bound(prev: str, cur: str, rules: _Rules) -> bool:
     p, c = prev.strip(), cur.strip()
     if not p or not c:
         return False
-    return c[0] in rules.no_line_start or p[-1] in rules.no_line_end or any(rx.match(p) for rx in rules.marker_only)
+    return c[0] in rules.no_line_start or p[-1] in rules.no_line_end or rules.marker_only_any(p)
 
 
 def _rejoin_split_numbers(paras: list[list[tuple[int, str]]], para_table: list, rules: _Rules) -> None:
@@ -582,6 +626,7 @@ def clean(source: Source) -> Text:
     paras: list[list[tuple[int, str]]] = []
     para_table: list[Optional[tuple[int, int]]] = []  # (page_pos, table number) of a table row
     prev: Optional[_L] = None
+    para_text = ""  # "".join of the last paragraph's pieces, kept as they are added
     for ls in body_lines:
         for l in ls:
             piece = squeeze_spaces(l.text)
@@ -590,7 +635,7 @@ def clean(source: Source) -> Text:
             if prev is not None and paras:
                 if prev.table is not None or l.table is not None:
                     cont = False  # a table row is one line: nothing joins it
-                elif _bound("".join(x for _, x in paras[-1]), l.text, rules):
+                elif _bound(para_text, l.text, rules):
                     cont = True
                 elif _alone(prev.text, rules) or _alone(l.text, rules) or _spread(prev) or _spread(l):
                     cont = False
@@ -602,8 +647,10 @@ def clean(source: Source) -> Text:
                 cont = False
             if cont:
                 paras[-1].append((l.page_pos, piece))
+                para_text += piece
             else:
                 paras.append([(l.page_pos, piece)])
+                para_text = piece
                 para_table.append(None if l.table is None else (l.page_pos, l.table))
             prev = l
 

@@ -2,7 +2,8 @@
 
 Stages are pure functions from one of these to the next (see README, Architecture). Nothing here
 mutates its input: a stage that adds to a document returns a new one built with
-``dataclasses.replace`` (``map_clauses`` rebuilds a clause tree that way).
+``dataclasses.replace`` or its faster equivalent ``evolve`` (``map_clauses`` rebuilds a clause tree
+that way).
 
 Spans are half-open ``(start, end)`` offsets into ``Text.text``, the cleaned text of the whole
 source, so ``text.text[start:end]`` quotes exactly what a node came from. Values are ``Decimal``,
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Optional
 
@@ -409,6 +410,25 @@ def walk(clauses: list[Clause]):
         yield from walk(c.children)
 
 
+def evolve(obj, **changes):
+    """``dataclasses.replace`` for the model's dataclasses, several times faster.
+
+    The stages copy every clause several times over (each returns a new tree), and ``replace``
+    rebuilds its keyword arguments field by field and runs ``__init__``. None of these classes has
+    a ``__post_init__``, an ``init=False`` field or slots, so a copy of the instance's dict with the
+    changes applied is the same object ``replace`` would build. Unknown names are refused as
+    ``replace`` refuses them.
+    """
+    cls = type(obj)
+    if not changes.keys() <= cls.__dataclass_fields__.keys():
+        raise TypeError(f"{cls.__name__} has no field(s) {sorted(changes.keys() - cls.__dataclass_fields__.keys())}")
+    new = object.__new__(cls)
+    d = new.__dict__
+    d.update(obj.__dict__)
+    d.update(changes)
+    return new
+
+
 def map_clauses(clauses: list[Clause], fn: Callable[[Clause], Clause]) -> list[Clause]:
     """A new tree with ``fn`` applied to every clause (children are mapped first)."""
-    return [fn(replace(c, children=map_clauses(c.children, fn))) for c in clauses]
+    return [fn(evolve(c, children=map_clauses(c.children, fn))) for c in clauses]

@@ -27,7 +27,7 @@ from typing import Optional
 import regex
 
 from .clauses import ordinal
-from .model import Clause, Document, Ref, Text
+from .model import Clause, Document, Ref, Text, evolve
 from .resources import compiled
 
 GRAMMAR = "references.toml"
@@ -44,8 +44,15 @@ class _Grammar:
 
         r = raw["reference"]
         parts = f"(?:{sub(r['article'])})?(?:{sub(r['paragraph'])})?(?:{sub(r['item'])})?(?:{sub(r['subitem'])})?"
+        # Every part is optional, so the pattern alone matches the empty string at every position and
+        # finditer would stop at each character of a clause. A non-empty match starts with one of the
+        # parts, which the lookahead demands: finditer then skips straight to the candidates (in C),
+        # and the matches it returns are the same (the empty ones were discarded anyway).
+        starts = "|".join(f"(?:{x})" for x in (r["scope"], r["relative"], sub(r["article"]), sub(r["paragraph"]),
+                                              sub(r["item"]), sub(r["subitem"])))
+        starts = regex.sub(r"\(\?P<\w+>", "(?:", starts)  # a lookahead may not repeat the group names
         self.internal = regex.compile(
-            f"(?P<scope>{r['scope']})?(?P<relative>{r['relative']})?{parts}")
+            f"(?={starts})(?P<scope>{r['scope']})?(?P<relative>{r['relative']})?{parts}")
         self.act = regex.compile(sub(r["act"]) + parts)
         self.short_act = regex.compile(r["short_act"])
         self.short_stop = sorted(r.get("short_stop", []), key=len, reverse=True)
@@ -267,6 +274,6 @@ def attach_refs(text: Text, document: Document) -> Document:
                                 article=f["article"], article_suffix=f["article_suffix"],
                                 paragraph=f["paragraph"], item=f["item"], subitem=f["subitem"],
                                 relative=f.get("relative"), path=path))
-        return replace(c, children=kids, refs=refs)
+        return evolve(c, children=kids, refs=refs)
 
     return replace(document, clauses=[fill(c, bodies[c.body]) for c in document.clauses])

@@ -29,7 +29,7 @@ from typing import Optional
 
 import regex
 
-from .model import Clause, Document, Target, Text, map_clauses
+from .model import Clause, Document, Target, Text, evolve, map_clauses
 from .numerals import EXACT, normalize_digits, parse_number, tidy
 from .resources import compiled
 
@@ -209,6 +209,24 @@ def _grammar() -> _Grammar:
 # helpers over the normalised string (same length as the input, so offsets carry over)
 
 
+# Patterns used inside the loops below, compiled once: regex's module-level functions look the
+# pattern up in their cache in Python on every call, which costs more than these short searches.
+_MONTH_END = regex.compile(r"月\s*$")
+_LEADING_DATE = regex.compile(r"^[\d\s—–\-~～年月日”’）)]+")
+_SHORT_BRACKET = regex.compile(r"[（(][^）)]{0,3}[）)]")
+_HAN = regex.compile(r"\p{Han}")
+_UP_TO_YEAR = regex.compile(r"^.*?(?:到|至)?\s*(?:19|20)\d\d\s*年[，,]?")
+_A_YEAR = regex.compile(r"(?:19|20)\d\d\s*年")
+_TAIL_WORDS = regex.compile(r"[ \t]*([^，。；：！？、,;:!?（）()\d]{1,20})")
+
+
+@functools.lru_cache(maxsize=8)
+def _joined_pair(max_noun: int, joiners: str) -> "regex.Pattern":
+    """Two short nouns joined by one of the grammar's joiners (和, 及 …)."""
+    return regex.compile(rf"([^，。；：！？,;:!?]{{0,{max_noun}}})([{regex.escape(joiners)}])"
+                         rf"([^，。；：！？,;:!?]{{0,{max_noun}}})")
+
+
 def _normalise(s: str) -> str:
     return normalize_digits(s).replace("％", "%")
 
@@ -361,7 +379,7 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
         return True
     if q.unit in g.arabic_only and q.chinese:
         return True
-    if q.unit in g.date_units and regex.search(r"月\s*$", n[max(0, a - 3) : a]):
+    if q.unit in g.date_units and _MONTH_END.search(n[max(0, a - 3) : a]):
         return True
     if q.chinese and q.unit_kind == "count" and n[a:b].split(q.unit)[0].strip() in g.article_numerals:
         return True
@@ -411,7 +429,7 @@ def _find_before(g: _Grammar, n: str, w0: int, a: int, unit_kind: Optional[str] 
 
 
 def _strip_indicator(g: _Grammar, s: str) -> str:
-    s = regex.sub(r"^[\d\s—–\-~～年月日”’）)]+", "", s.strip()).strip("，,、的 \t")
+    s = _LEADING_DATE.sub("", s.strip()).strip("，,、的 \t")
     changed = True
     while changed and s:
         changed = False
@@ -524,9 +542,8 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         if how is None and last is not None and last[1] == floor:
             # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
             # 1分钟地震自动速报、5分钟地震烈度初报
-            gs = regex.sub(r"[（(][^）)]{0,3}[）)]", "", _squash(n[floor:a]))
-            m_j = regex.fullmatch(rf"([^，。；：！？,;:!?]{{0,{g.max_noun}}})([{regex.escape(g.joiners)}])"
-                                  rf"([^，。；：！？,;:!?]{{0,{g.max_noun}}})", gs)
+            gs = _SHORT_BRACKET.sub("", _squash(n[floor:a]))
+            m_j = _joined_pair(g.max_noun, g.joiners).fullmatch(gs)
             if m_j:
                 comp = last[0].comparator if last[0].comparator != "range" else "="
                 explicit = last[2]
@@ -561,7 +578,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             # a bound a noun or a rate follows decides what qualifies (有2套及以上住房, 10万平方米以上按…);
             # so does one saying which things qualify: 市本级10亿元以上、区县1亿元以上重大产业项目
             # (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
-            qualifies = bool(nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的地得")
+            qualifies = bool(nxt and _HAN.match(nxt) and nxt not in "的地得")
             m_q = _QUALIFIER.match(n, end)
             qualifies = qualifies or bool(m_q and m_q.group("nx") not in "的地得")
             if qualifies and q.unit_kind == "attribute":
@@ -586,11 +603,10 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             ind_raw = n[indicator_start:a]
         else:
             ind_raw = n[indicator_start:a]
-        ind_raw = regex.sub(r"^.*?(?:到|至)?\s*(?:19|20)\d\d\s*年[，,]?", "", ind_raw) if regex.search(
-            r"(?:19|20)\d\d\s*年", ind_raw) else ind_raw
+        ind_raw = _UP_TO_YEAR.sub("", ind_raw) if _A_YEAR.search(ind_raw) else ind_raw
         indicator = _strip_indicator(g, ind_raw)
         if not indicator:
-            tail = regex.match(r"[ \t]*([^，。；：！？、,;:!?（）()\d]{1,20})", n[end:])
+            tail = _TAIL_WORDS.match(n[end:])
             indicator = _strip_indicator(g, tail.group(1)) if tail else ""
             if not indicator and how == "continuation" and last is not None:
                 indicator = last[0].indicator or ""
@@ -717,7 +733,7 @@ def attach_targets(text: Text, document: Document) -> Document:
     def fn(c: Clause) -> Clause:
         a, b = _own_text_span(c, text)
         found = find_targets(text.text[a:b], offset=a, year_context=inherited.get((a, b, c.label, c.level)))
-        found = [replace(t, page=text.page(t.span[0]), page_index=text.page_index(t.span[0])) for t in found]
-        return replace(c, targets=found)
+        found = [evolve(t, page=text.page(t.span[0]), page_index=text.page_index(t.span[0])) for t in found]
+        return evolve(c, targets=found)
 
     return replace(document, clauses=map_clauses(document.clauses, fn))

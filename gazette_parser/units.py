@@ -16,6 +16,7 @@ offset maps back to its offset in the cleaned text.
 from __future__ import annotations
 
 import bisect
+import functools
 from array import array
 import os
 import re
@@ -28,7 +29,7 @@ import regex
 
 from .chars import UNIT_SPACES, unit_key
 from .errors import ReadError
-from .model import Clause, Document, Text, UnitRef, Warning, walk
+from .model import Clause, Document, Text, UnitRef, Warning, evolve, walk
 from .resources import compiled, grammar_path
 
 if sys.version_info >= (3, 11):
@@ -665,22 +666,29 @@ def _keyword_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> Opt
     """A note made of "<keyword>：<units>" segments in loose [a, b)."""
     s = lo.s
     # keyword positions at bracket depth 0 of the stretch
+    # From one bracket to the next: at depth 0 the first keyword before the next bracket is a hit
+    # (the regex search tries the same positions as matching at each character would, in C).
     hits = []
     depth = 0
     i = a
+    find_bracket = _bracket_rx(tuple(k for k in g.openers if len(k) == 1),
+                               tuple(v for v in g.openers.values() if len(v) == 1)).search
     while i < b:
-        ch = s[i]
-        if ch in g.openers:
-            depth += 1
-        elif ch in g.openers.values():
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            m = g.keyword_re.match(s, i, b)
-            if m:
+        br = find_bracket(s, i, b)
+        nxt = br.start() if br else b
+        if depth == 0:
+            m = g.keyword_re.search(s, i, b)
+            if m and m.start() < nxt:
                 hits.append(m)
                 i = m.end()
                 continue
-        i += 1
+        if br is None:
+            break
+        if s[nxt] in g.openers:
+            depth += 1
+        else:
+            depth = max(depth - 1, 0)
+        i = nxt + 1
     if not hits:
         return None
     note = _Note(span=(a, b))
@@ -848,16 +856,29 @@ def _looks_like_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_
     return len(lst.items) >= 2 and sum(_reads_as_unit(it.name, g, reg) for it in lst.items) * 2 > len(lst.items)
 
 
+@functools.lru_cache(maxsize=8)
+def _opener_rx(openers: tuple[str, ...]) -> "re.Pattern":
+    return re.compile("|".join(map(re.escape, openers)) or "(?!)")
+
+
+@functools.lru_cache(maxsize=8)
+def _bracket_rx(openers: tuple[str, ...], closers: tuple[str, ...]) -> "re.Pattern":
+    return re.compile("|".join(map(re.escape, openers + closers)) or "(?!)")
+
+
 def _find_notes(lo: _Loose, g: _Grammar, reg: Registry, state: dict) -> list[_Note]:
     s = lo.s
     notes: list[_Note] = []
     taken: list[tuple[int, int]] = []
     i = 0
     n = len(s)
+    find_opener = _opener_rx(tuple(k for k in g.openers if len(k) == 1)).search
     while i < n:
         if s[i] not in g.openers:
-            i += 1
-            continue
+            m = find_opener(s, i)  # straight to the next bracket (in C), not one character at a time
+            if m is None:
+                break
+            i = m.start()
         j = _match_bracket(s, i, g)
         if j is None:
             i += 1
@@ -1129,7 +1150,7 @@ def _attach(text: Text, document: Document, registry: Optional[Registry]) -> tup
             lead = [replace(u, inherited=True, source="heading note") for u in inherited_lead]
         pass_on = o.section_lead or inherited_lead
         children = [rebuild(ch, pass_on) for ch in c.children]
-        return replace(c, children=children, lead_units=lead, responsible_units=list(o.resp),
+        return evolve(c, children=children, lead_units=lead, responsible_units=list(o.resp),
                        unit_flags=list(o.flags))
 
     clauses = [rebuild(c, []) for c in document.clauses]

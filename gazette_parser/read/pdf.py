@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import gc
 import io
+import itertools
 import re
 from collections import Counter
 from typing import Iterator, Optional
@@ -73,8 +74,12 @@ def text_quality(text: str) -> Optional[str]:
     n = len(t)
     if n < 20:
         return None
-    if len(HAN_RX.findall(t)) >= 0.3 * n:
-        return "implausible text" if _implausible(text) else None
+    # The runs of common ideographs serve both tests: their length is a lower bound of the Han count
+    # (which a Chinese page passes without counting the rarer blocks), and their pairs are what
+    # the plausibility test looks up.
+    runs = _HAN_RUN_RX.findall(text)
+    if sum(map(len, runs)) >= 0.3 * n or HAN_RX.subn("", t)[1] >= 0.3 * n:
+        return "implausible text" if _implausible(runs) else None
     if t.count("\ufffd") >= 0.1 * n:
         return "garbled text layer"  # glyphs without a Unicode mapping ((cid:N) in pdfminer)
     if len(_PUNCT_RX.findall(t)) >= 0.2 * n or len(_C1_RX.findall(t)) >= 0.02 * n:
@@ -111,16 +116,50 @@ def _compile_plausible(cfg: dict, ocr_cfg: dict, *_registry: dict) -> tuple[froz
 
 def known_pair_share(text: str) -> tuple[int, float]:
     """(pairs of adjacent ideographs in ``text``, share of them found in grammars/plausible.toml)."""
-    known, _, _ = _plausible()
-    pairs = [run[i:i + 2] for run in _HAN_RUN_RX.findall(text) for i in range(len(run) - 1)]
-    if not pairs:
+    return _pair_share(_HAN_RUN_RX.findall(text))
+
+
+def _pair_share(runs: list[str]) -> tuple[int, float]:
+    """known_pair_share of a text given as its runs of ideographs (``_HAN_RUN_RX``)."""
+    known = _known_pair_codes()
+    n = sum(map(len, runs)) - len(runs)  # a run of k ideographs holds k - 1 adjacent pairs
+    if n <= 0:
         return 0, 1.0
-    return len(pairs), sum(p in known for p in pairs) / len(pairs)
+    return n, _count_known_pairs("\n".join(runs), known) / n
 
 
-def _implausible(text: str) -> bool:
+def _count_known_pairs(joined: str, known: frozenset) -> int:
+    """How many adjacent pairs of ``joined`` are in ``known`` (pairs as 64-bit codes, see _pair_code).
+
+    Every page of every PDF comes through here, so the pairs are not sliced out one by one: the text
+    is encoded as UTF-32 (4 bytes a character) and read as unsigned 64-bit integers, which are the
+    pairs starting at even positions; the same from the second character gives the odd ones. The
+    lookups then run in C (map). The caller joins runs of ideographs with a newline: the pairs across
+    a join hold it, and no known pair does.
+    """
+    b = joined.encode("utf-32-le")
+    even = memoryview(b)[:len(b) // 8 * 8].cast("Q")
+    odd = memoryview(b)[4:4 + (len(b) - 4) // 8 * 8].cast("Q")
+    return sum(map(known.__contains__, even)) + sum(map(known.__contains__, odd))
+
+
+def _pair_code(pair: str) -> int:
+    """A pair of characters as the unsigned 64-bit integer its UTF-32 bytes read as (native order)."""
+    return memoryview(pair.encode("utf-32-le")).cast("Q")[0]
+
+
+def _known_pair_codes() -> frozenset:
+    return compiled(("plausible.toml", "ocr.toml", "units.toml", "units_standard.toml"), _compile_pair_codes)
+
+
+def _compile_pair_codes(*cfgs: dict) -> frozenset:
+    known, _, _ = _plausible()
+    return frozenset(_pair_code(p) for p in known if len(p) == 2)
+
+
+def _implausible(runs: list[str]) -> bool:
     _, min_pairs, min_share = _plausible()
-    n, share = known_pair_share(text)
+    n, share = _pair_share(runs)
     return n >= min_pairs and share < min_share
 
 
@@ -602,9 +641,16 @@ def ruled_page(page, raw) -> bool:
     path_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 
     def objects(handle, get, count, depth):
+        # the kinds of all objects in one pass of map() (a page holds hundreds of text objects,
+        # which are only asked their kind); then the paths and forms, in order
+        kinds = list(map(get_type, map(get, itertools.repeat(handle, count), range(count))))
+        if path_kind not in kinds and form_kind not in kinds:
+            return False
         for k in range(count):
+            kind = kinds[k]
+            if kind != path_kind and kind != form_kind:
+                continue
             obj = get(handle, k)
-            kind = get_type(obj)
             if kind == path_kind:
                 path(ctypes.cast(obj, as_obj))
             elif kind == form_kind and depth < 8:
@@ -627,35 +673,66 @@ def _object_calls(raw):
 
     A page holds hundreds of text objects that ``ruled_page`` only asks the type of; ctypes'
     argument conversion for the typed bindings costs more than the calls, so these three go
-    untyped (void pointers in and out).
+    untyped (void pointers in and out). They are quick getters, so they keep the GIL
+    (PYFUNCTYPE): releasing and taking it again for each would cost more than the call.
     """
     import ctypes
 
     def untyped(fn, restype, *argtypes):
-        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+        return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
 
     vp, i = ctypes.c_void_p, ctypes.c_int
     return (untyped(raw.FPDFPage_GetObject, vp, vp, i), untyped(raw.FPDFFormObj_GetObject, vp, vp, ctypes.c_ulong),
             untyped(raw.FPDFPageObj_GetType, i, vp))
 
 
-def _pdfium_size(tp, raw, i: int) -> float:
-    """Font size as printed: the font's size scaled by the character's matrix."""
-    import ctypes
+class _Geometry:
+    """A text page's character boxes and printed font sizes, asked of pdfium directly.
 
-    size = float(raw.FPDFText_GetFontSize(tp, i))
-    m = raw.FS_MATRIX()
-    if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
-        scale = abs(m.a * m.d - m.b * m.c) ** 0.5
-        if scale > 0:
-            size *= scale
-    return size
+    A page asks for a hundred or more boxes and sizes (each line's first and last character, the
+    sides of its gaps). pypdfium2's ``get_charbox`` builds a ctypes structure and looks the handle
+    up on every call, which costs several times the call itself; here one box and one matrix are
+    allocated per page and the handle is passed as it is. The values are pdfium's, unchanged.
+    """
+
+    def __init__(self, tp, raw):
+        import ctypes
+
+        self.tp = tp
+        self.handle = tp.raw
+        self._rect = raw.FS_RECTF()
+        self._rect_ref = ctypes.byref(self._rect)
+        self._matrix = raw.FS_MATRIX()
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._loose_box = raw.FPDFText_GetLooseCharBox
+        self._font_size = raw.FPDFText_GetFontSize
+        self._get_matrix = raw.FPDFText_GetMatrix
+
+    def loose_box(self, i: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of character i's font box, as ``tp.get_charbox(i, loose=True)``."""
+        if not self._loose_box(self.handle, i, self._rect_ref):
+            from pypdfium2 import PdfiumError
+
+            raise PdfiumError("Failed to get charbox.")
+        r = self._rect
+        return r.left, r.bottom, r.right, r.top
+
+    def size(self, i: int) -> float:
+        """Font size as printed: the font's size scaled by the character's matrix."""
+        size = float(self._font_size(self.handle, i))
+        if self._get_matrix(self.handle, i, self._matrix_ref):
+            m = self._matrix
+            scale = abs(m.a * m.d - m.b * m.c) ** 0.5
+            if scale > 0:
+                size *= scale
+        return size
 
 
 def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
     text = tp.get_text_range()
     if not text.strip():
         return []
+    geo = _Geometry(tp, raw)
     out: list[Line] = []
     pos = 0  # pdfium counts UTF-16 units: a character beyond the BMP takes two indices
 
@@ -676,22 +753,22 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
         i = start + units(body[:s])
         j = start + units(body[:e - 1])
         try:
-            l0, b0, r0, t0 = tp.get_charbox(i, loose=True)
-            l1, b1, r1, t1 = tp.get_charbox(j, loose=True)
-            size = _pdfium_size(tp, raw, i)
+            l0, b0, r0, t0 = geo.loose_box(i)
+            l1, b1, r1, t1 = geo.loose_box(j)
+            size = geo.size(i)
         except Exception:
             out.append(Line(body.strip()))
             continue
         if abs(t0 - t1) > 1.2 * max(size, 1.0) or r1 < l0:
             # pdfium ran two lines together (content order): split by the characters' positions
-            out.extend(_pdfium_split(tp, raw, body, i, w, h))
+            out.extend(_pdfium_split(geo, body, i, w, h))
             continue
         x0, x1 = min(l0, l1), max(r0, r1)
         if x0 > w + 1 or x1 < -1:
             continue  # outside the page (printers' marks)
         line_text = body[s:e]
         if " " in line_text:
-            line_text = _pdfium_wide_gaps(tp, line_text, i, size, units)
+            line_text = _pdfium_wide_gaps(geo, line_text, i, size, units)
         out.append(Line(text=line_text, x0=round(x0, 2), x1=round(x1, 2), top=round(h - max(t0, t1), 2),
                         bottom=round(h - min(b0, b1), 2), size=round(size, 1) or None))
     return out
@@ -700,7 +777,7 @@ def _pdfium_lines(tp, raw, w: float, h: float) -> list[Line]:
 _SPACE_RUN = re.compile(r" +")
 
 
-def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
+def _pdfium_wide_gaps(geo: _Geometry, text: str, i: int, size: float, units) -> str:
     """Mark a gap of 1.5 em or more with two spaces (joint issuers side by side), as pdfplumber does."""
     out = []
     pos = 0
@@ -709,8 +786,8 @@ def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
         out.append(text[pos:a])
         pos = b
         try:
-            left = tp.get_charbox(i + units(text[:a]) - 1, loose=True)
-            right = tp.get_charbox(i + units(text[:b]), loose=True)
+            left = geo.loose_box(i + units(text[:a]) - 1)
+            right = geo.loose_box(i + units(text[:b]))
             wide = right[0] - left[2] >= 1.5 * max(size, 1.0)
         except Exception:
             wide = False
@@ -719,7 +796,7 @@ def _pdfium_wide_gaps(tp, text: str, i: int, size: float, units) -> str:
     return "".join(out)
 
 
-def _pdfium_split(tp, raw, body: str, i: int, w: float, h: float) -> list[Line]:
+def _pdfium_split(geo: _Geometry, body: str, i: int, w: float, h: float) -> list[Line]:
     """The slow path for one pdfium line that holds text from several rows."""
     groups: list[list] = []  # [text, x0, x1, top_pdf, bottom_pdf, size]
     k = i
@@ -730,8 +807,8 @@ def _pdfium_split(tp, raw, body: str, i: int, w: float, h: float) -> list[Line]:
                 groups[-1][0] += ch
             k += n
             continue
-        l, b, r, t = tp.get_charbox(k, loose=True)
-        size = _pdfium_size(tp, raw, k) or (t - b)
+        l, b, r, t = geo.loose_box(k)
+        size = geo.size(k) or (t - b)
         g = groups[-1] if groups else None
         if g is not None and abs(g[3] - t) <= 0.6 * max(size, g[5]) and l >= g[1] - 1:
             g[0] += ch
