@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gazette_parser  # noqa: E402
-from gazette_parser.emit.json import _Exact, _write  # noqa: E402
+from gazette_parser.emit.json import ExactFloat, _write  # noqa: E402
 from gazette_parser.index import index_paths, open_index, stats  # noqa: E402
 from gazette_parser.query import (TABLE_LIMIT, Query, count_rows, default_columns, iter_rows,  # noqa: E402
                                   table_lines)
@@ -76,7 +76,7 @@ def generate(template: str, n: int, seed: int = 9):
                     u["canonical"] = u["name"] = name
                 for t in c["targets"]:
                     t["year"] = rng.choice([2023, 2025, 2027, 2030])
-                    t["value"] = _Exact(Decimal(rng.randint(1, 9999)) / 100)
+                    t["value"] = ExactFloat(Decimal(rng.randint(1, 9999)) / 100)
         yield data
 
 

@@ -34,7 +34,7 @@ from lxml import etree
 from ..model import Amendment, Clause, Document, Issue, Location, Target, UnitRef
 from ..resources import compiled
 from . import fields as F
-from .json import _decimal_text, issue_from_dict
+from .json import decimal_text, issue_from_dict
 from .xml import ILLEGAL_XML, sanitized_dict
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -405,10 +405,10 @@ class _Builder:
 
     def _quantity_builder(self, t: Target):
         def build(p, s):
-            e = _el(p, "quantity", s, refersTo="#" + t.kind, normalized=_decimal_text(Decimal(t.value)))
+            e = _el(p, "quantity", s, refersTo="#" + t.kind, normalized=decimal_text(Decimal(t.value)))
             e.set(_G + "comparator", t.comparator)
             if t.value_max is not None:
-                e.set(_G + "value_max", _decimal_text(Decimal(t.value_max)))
+                e.set(_G + "value_max", decimal_text(Decimal(t.value_max)))
             if t.unit is not None:
                 e.set(_G + "unit", t.unit)
             if t.year is not None:

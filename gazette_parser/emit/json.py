@@ -13,19 +13,19 @@ from ..model import (Amendment, Attachment, Clause, Document, HistoryEvent, Issu
 from . import fields as _fields
 
 
-class _Exact(float):
+class ExactFloat(float):
     """Carries a Decimal's exact text through json.dumps (which only knows float)."""
 
     def __new__(cls, d: Decimal):
         obj = super().__new__(cls, 0.0)
-        obj._text = _decimal_text(d)
+        obj._text = decimal_text(d)
         return obj
 
     def __repr__(self) -> str:
         return self._text
 
 
-def _decimal_text(d: Decimal) -> str:
+def decimal_text(d: Decimal) -> str:
     # A context as precise as the number: the default 28 digits would raise InvalidOperation
     # (quantize) or round (normalize) a value printed with 29 digits or more.
     with localcontext() as ctx:
@@ -54,7 +54,7 @@ def _plain(value: Any) -> Any:
     if cls is list or cls is tuple:
         return [_plain(v) for v in value]
     if isinstance(value, Decimal):
-        return _Exact(value)
+        return ExactFloat(value)
     names = _field_names(cls)
     if names is not None:
         return {n: _plain(getattr(value, n)) for n in names}
@@ -97,7 +97,7 @@ class _Encoder(json.JSONEncoder):
     ``_write`` must equal byte for byte; used for any value ``_write`` does not know."""
 
     def iterencode(self, o, _one_shot=False):
-        # Route floats through repr so _Exact prints its Decimal text.
+        # Route floats through repr so ExactFloat prints its Decimal text.
         return json.encoder._make_iterencode(
             {}, self.default, json.encoder.encode_basestring if self.ensure_ascii is False
             else json.encoder.encode_basestring_ascii,
@@ -161,7 +161,7 @@ def _write(o: Any, out: list, nl: str, esc=json.encoder.encode_basestring,
         out.append("false")
     elif t is int:
         out.append(int.__repr__(o))
-    elif t is _Exact or t is float:
+    elif t is ExactFloat or t is float:
         out.append(repr(o))
     else:
         out.append(_reference(o, nl))
@@ -231,7 +231,7 @@ _CLASSES = {"Source": SourceInfo, "IssueInfo": IssueInfo, "TocEntry": TocEntry, 
 
 
 def _to_decimal(v: Any) -> Decimal:
-    if isinstance(v, _Exact):
+    if isinstance(v, ExactFloat):
         return Decimal(v._text)
     if isinstance(v, Decimal):
         return v

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..model import Issue, SCHEMA_VERSION
 from . import fields as F
-from .json import _Exact, _decimal_text, issue_from_dict, issue_to_dict
+from .json import ExactFloat, decimal_text, issue_from_dict, issue_to_dict
 
 NS = F.XML_NS
 _Q = "{%s}" % NS
@@ -96,7 +96,7 @@ def _text(ftype: str, v: Any) -> str:
     if ftype == "boolean":
         return "true" if v else "false"
     if ftype == "decimal":
-        return v._text if isinstance(v, _Exact) else _decimal_text(Decimal(v))
+        return v._text if isinstance(v, ExactFloat) else decimal_text(Decimal(v))
     if ftype == "float":
         return repr(float(v))
     if ftype in ("span", "ints"):
