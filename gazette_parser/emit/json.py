@@ -16,6 +16,8 @@ from . import fields as _fields
 class ExactFloat(float):
     """Carries a Decimal's exact text through json.dumps (which only knows float)."""
 
+    _text: str
+
     def __new__(cls, d: Decimal):
         obj = super().__new__(cls, 0.0)
         obj._text = decimal_text(d)
