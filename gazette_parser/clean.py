@@ -519,13 +519,9 @@ def _in_band(l: _L, page: Page, k: int, n: int, band: float) -> bool:
     return k < 2 or k >= n - 2
 
 
-def clean(source: Source) -> Text:
-    rules = _rules()
-    pages = source.pages
-    npages = len(pages)
-    warnings: list[Warning] = []
-
-    # 1. normalised lines per page
+def _normalised_pages(pages, warnings: list[Warning]) -> list[list[_L]]:
+    """Each page's lines, code points repaired (GB-shifted punctuation, PUA digits …); bidirectional
+    and invisible controls removed with a ``control-characters`` warning."""
     per_page: list[list[_L]] = []
     for pos, page in enumerate(pages):
         joined = "".join(l.text for l in page.lines)
@@ -537,7 +533,13 @@ def clean(source: Source) -> Text:
                                     message=f"removed {hidden} bidirectional or invisible control "
                                     "character(s) (U+202E and the like) from the text"))
 
-    # 2. page numbers, running heads, document codes
+    return per_page
+
+
+def _margins(pages, per_page: list[list[_L]], rules) -> tuple[list[Optional[int]], list[set[int]]]:
+    """(printed page number of each page, indices of the lines to drop on each page): page numbers,
+    running heads (a short line in the top or bottom band that recurs on ``repeat_share`` of the
+    pages, at the same height) and document codes near the top of a page."""
     printed: list[Optional[int]] = [p.printed for p in pages]
     drop: list[set[int]] = [set() for _ in pages]
     multi = sum(1 for ls in per_page if ls) >= 2
@@ -587,7 +589,13 @@ def clean(source: Source) -> Text:
                 drop[pos].add(k)
     _fill_printed(printed, pages)
 
-    # 3. layout facts: columns and edges (geometry only)
+    return printed, drop
+
+
+def _layout(pages, per_page: list[list[_L]], drop: list[set[int]]) -> tuple[list[list[_L]], Optional[float]]:
+    """(the kept lines of each page, the body font size). Lines with geometry get their block
+    (full width or one of two columns) and the left and right edges of its text, the document's own
+    where a page's short lines would mislead."""
     body_lines: list[list[_L]] = []
     for pos, ls in enumerate(per_page):
         kept = [l for k, l in enumerate(ls) if k not in drop[pos]]
@@ -622,7 +630,14 @@ def clean(source: Source) -> Text:
             for l in blk:
                 l.left, l.right = left, right
 
-    # 4. paragraphs: lists of (page_pos, piece)
+    return body_lines, body
+
+
+def _paragraphs(body_lines: list[list[_L]], rules, body: Optional[float]
+                ) -> tuple[list[list[tuple[int, str]]], list[Optional[tuple[int, int]]]]:
+    """(paragraphs as lists of (page position, piece), the (page position, table number) of each
+    paragraph that is a table row): lines joined by the 避头/避尾 rules, by layout where the reader
+    gave geometry, else by how the text reads."""
     paras: list[list[tuple[int, str]]] = []
     para_table: list[Optional[tuple[int, int]]] = []  # (page_pos, table number) of a table row
     prev: Optional[_L] = None
@@ -656,7 +671,14 @@ def clean(source: Source) -> Text:
 
     _rejoin_split_numbers(paras, para_table, rules)
 
-    # 5. emit text and the source map
+    return paras, para_table
+
+
+def _emit(paras: list[list[tuple[int, str]]], para_table: list[Optional[tuple[int, int]]], pages,
+          printed: list[Optional[int]]) -> tuple[str, list[PageStart], list[list[int]]]:
+    """(the cleaned text, where each page starts in it, [start, end] of each table): one paragraph
+    per line; a page with no text starts where the next one does."""
+    npages = len(pages)
     out: list[str] = []
     offset = 0
     first_offset: list[Optional[int]] = [None] * npages
@@ -699,7 +721,19 @@ def clean(source: Source) -> Text:
         running = o
         starts.append(PageStart(offset=o, index=page.index, printed=printed[pos],
                                 source=page.source, confidence=page.confidence))
-    if npages and not text.strip() and any(p.needs_ocr for p in pages):
+    return text, starts, tables
+
+
+def clean(source: Source) -> Text:
+    rules = _rules()
+    pages = source.pages
+    warnings: list[Warning] = []
+    per_page = _normalised_pages(pages, warnings)
+    printed, drop = _margins(pages, per_page, rules)
+    body_lines, body = _layout(pages, per_page, drop)
+    paras, para_table = _paragraphs(body_lines, rules, body)
+    text, starts, tables = _emit(paras, para_table, pages, printed)
+    if pages and not text.strip() and any(p.needs_ocr for p in pages):
         warnings.append(Warning(code="no-text", message="no usable text on any page"))
     return Text(text=text, source_map=SourceMap(tuple(starts)), info=source.info,
                 warnings=tuple(warnings), tables=tuple((a, b) for a, b in tables))
