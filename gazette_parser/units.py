@@ -469,10 +469,11 @@ def _rule_in(content: str, g: _Grammar, res: _ListResult) -> Optional[int]:
     return start
 
 
-def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _ListResult:
-    """Split loose [a, b) into unit items (depth-aware), collecting flags, definitions, rules."""
-    s = lo.s
-    res = _ListResult()
+def _scan_list(s: str, a: int, b: int, g: _Grammar, res: _ListResult) -> list[list]:
+    """The note's list in loose [a, b) cut at its separators, brackets kept whole (depth-aware):
+    [[(character, position), …], group] per item. A bracket holding a definition (以下简称…) or a
+    rule (下同) goes into ``res`` instead; a sentence end closes the list, and ``res.tail`` keeps
+    what follows it."""
     raw: list[list] = []  # [chars(list of (ch, pos)), group]
     cur: list = []
     group = 0
@@ -531,7 +532,11 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
     if cur:
         raw.append([cur, group])
 
-    # conjunctions: "各区县（自治县）政府和两江新区" → two items when the left reads as a unit
+    return raw
+
+
+def _split_conjunctions(raw: list[list], g: _Grammar, reg: Registry) -> list[tuple[list, int]]:
+    """"各区县（自治县）政府和两江新区" → two items when the left reads as a unit."""
     pieces: list[tuple[list, int]] = []
     for chars, grp in raw:
         work = chars
@@ -560,6 +565,11 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
             pieces.append((work[: cut[0]], grp))
             work = work[cut[0] + cut[1] :]
 
+    return pieces
+
+
+def _items_of(pieces: list[tuple[list, int]], g: _Grammar, res: _ListResult) -> list[_Item]:
+    """Items with their spans; a trailing flag (等, 按职责分工) goes into ``res.flags``."""
     items: list[_Item] = []
     for chars, grp in pieces:
         name = "".join(c for c, _ in chars)
@@ -571,10 +581,11 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
             continue
         items.append(_Item(name=name, a=chars[0][1], b=chars[-1][1] + 1, group=grp))
 
-    items = _collectives(items, lo, g)
-    _distribute_prefixes(items, g, reg)
+    return items
 
-    # shared suffixes: a run of items that do not read as units borrows the next item's suffix
+
+def _share_suffixes(items: list[_Item], g: _Grammar, reg: Registry) -> None:
+    """A run of items that do not read as units borrows the next item's suffix (公安、交通局 → 公安局)."""
     k = 0
     while k < len(items):
         if _reads_as_unit(items[k].name, g, reg) or not items[k].name.endswith(g.stems):
@@ -595,6 +606,16 @@ def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _List
                             items[r].name = items[r].name + suf
                     break
         k = m
+
+
+def _split_list(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry) -> _ListResult:
+    """Split loose [a, b) into unit items (depth-aware), collecting flags, definitions, rules."""
+    res = _ListResult()
+    raw = _scan_list(lo.s, a, b, g, res)
+    items = _items_of(_split_conjunctions(raw, g, reg), g, res)
+    items = _collectives(items, lo, g)
+    _distribute_prefixes(items, g, reg)
+    _share_suffixes(items, g, reg)
     res.items = items
     return res
 
