@@ -303,6 +303,7 @@ REQUIRED_KEYS: dict[str, str] = {
         units.area_word          regex
         units.level_prefix       regex
         units.own_place          regex
+        units.city_prefix        regex
         units.prefix_endings     array
         units.prefix_max         integer
         units.abbreviation       regex
@@ -410,7 +411,17 @@ REQUIRED_KEYS: dict[str, str] = {
         year.clause?          regexes
         year.sentence?        regexes
         threshold.inclusive?  regex
+        threshold.qualifier   regex
         scale.pattern?        regex
+        indicator             table
+        indicator.leading_date regex
+        indicator.names_year  regex
+        indicator.up_to_year  regex
+        indicator.after_number regex
+        continuation          table
+        continuation.short_bracket regex
+        exclude               table
+        exclude.month_end     regex
     """,
     "words.toml": """
         freq             integer

@@ -29,6 +29,7 @@ from typing import Optional
 
 import regex
 
+from .chars import is_han
 from .model import Clause, Document, Target, Text, evolve, map_clauses
 from .numerals import EXACT, normalize_digits, parse_number, tidy
 from .resources import compiled
@@ -95,6 +96,13 @@ class _Grammar:
     scale: "regex.Pattern"
     exclude_words: tuple
     money: frozenset
+    month_end: "regex.Pattern"
+    leading_date: "regex.Pattern"
+    names_year: "regex.Pattern"
+    up_to_year: "regex.Pattern"
+    after_number: "regex.Pattern"
+    short_bracket: "regex.Pattern"
+    qualifier: "regex.Pattern"
 
 
 def _compile(g: dict) -> _Grammar:
@@ -198,6 +206,13 @@ def _compile(g: dict) -> _Grammar:
         scale=regex.compile(g.get("scale", {}).get("pattern", "(?!)")),
         exclude_words=tuple(exc.get("before_words", [])),
         money=frozenset(u.get("money", ["元"])),
+        month_end=regex.compile(exc["month_end"]),
+        leading_date=regex.compile(ind["leading_date"]),
+        names_year=regex.compile(ind["names_year"]),
+        up_to_year=regex.compile(ind["up_to_year"]),
+        after_number=regex.compile(ind["after_number"]),
+        short_bracket=regex.compile(cont["short_bracket"]),
+        qualifier=regex.compile(thr["qualifier"]),
     )
 
 
@@ -207,17 +222,6 @@ def _grammar() -> _Grammar:
 
 # ----------------------------------------------------------------------------------------------
 # helpers over the normalised string (same length as the input, so offsets carry over)
-
-
-# Patterns used inside the loops below, compiled once: regex's module-level functions look the
-# pattern up in their cache in Python on every call, which costs more than these short searches.
-_MONTH_END = regex.compile(r"月\s*$")
-_LEADING_DATE = regex.compile(r"^[\d\s—–\-~～年月日”’）)]+")
-_SHORT_BRACKET = regex.compile(r"[（(][^）)]{0,3}[）)]")
-_HAN = regex.compile(r"\p{Han}")
-_UP_TO_YEAR = regex.compile(r"^.*?(?:到|至)?\s*(?:19|20)\d\d\s*年[，,]?")
-_A_YEAR = regex.compile(r"(?:19|20)\d\d\s*年")
-_TAIL_WORDS = regex.compile(r"[ \t]*([^，。；：！？、,;:!?（）()\d]{1,20})")
 
 
 @functools.lru_cache(maxsize=8)
@@ -379,7 +383,7 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
         return True
     if q.unit in g.arabic_only and q.chinese:
         return True
-    if q.unit in g.date_units and _MONTH_END.search(n[max(0, a - 3) : a]):
+    if q.unit in g.date_units and g.month_end.search(n[max(0, a - 3) : a]):
         return True
     if q.chinese and q.unit_kind == "count" and n[a:b].split(q.unit)[0].strip() in g.article_numerals:
         return True
@@ -391,10 +395,6 @@ def _excluded(g: _Grammar, n: str, q: _Qty, quoted) -> bool:
     return False
 
 
-# after "N以上": more "、… M以上" items, then right away the noun they qualify (not 的)
-_QUALIFIER = regex.compile(
-    r"(?:[ \t]*[、和及与或][^，。；：！？,;:!?\n]{0,20}?(?:及以上|以上|及以下|以下))*[ \t]*"
-    r"(?P<nx>\p{Han})")
 
 
 def _window(n: str, start: int, floor: int) -> int:
@@ -429,7 +429,7 @@ def _find_before(g: _Grammar, n: str, w0: int, a: int, unit_kind: Optional[str] 
 
 
 def _strip_indicator(g: _Grammar, s: str) -> str:
-    s = _LEADING_DATE.sub("", s.strip()).strip("，,、的 \t")
+    s = g.leading_date.sub("", s.strip()).strip("，,、的 \t")
     changed = True
     while changed and s:
         changed = False
@@ -542,7 +542,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
         if how is None and last is not None and last[1] == floor:
             # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
             # 1分钟地震自动速报、5分钟地震烈度初报
-            gs = _SHORT_BRACKET.sub("", _squash(n[floor:a]))
+            gs = g.short_bracket.sub("", _squash(n[floor:a]))
             m_j = _joined_pair(g.max_noun, g.joiners).fullmatch(gs)
             if m_j:
                 comp = last[0].comparator if last[0].comparator != "range" else "="
@@ -578,8 +578,8 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             # a bound a noun or a rate follows decides what qualifies (有2套及以上住房, 10万平方米以上按…);
             # so does one saying which things qualify: 市本级10亿元以上、区县1亿元以上重大产业项目
             # (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
-            qualifies = bool(nxt and _HAN.match(nxt) and nxt not in "的地得")
-            m_q = _QUALIFIER.match(n, end)
+            qualifies = bool(nxt and is_han(nxt) and nxt not in "的地得")
+            m_q = g.qualifier.match(n, end)
             qualifies = qualifies or bool(m_q and m_q.group("nx") not in "的地得")
             if qualifies and q.unit_kind == "attribute":
                 continue  # a grade that names a kind of thing: 6级以上人员掩蔽工程
@@ -603,10 +603,10 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             ind_raw = n[indicator_start:a]
         else:
             ind_raw = n[indicator_start:a]
-        ind_raw = _UP_TO_YEAR.sub("", ind_raw) if _A_YEAR.search(ind_raw) else ind_raw
+        ind_raw = g.up_to_year.sub("", ind_raw) if g.names_year.search(ind_raw) else ind_raw
         indicator = _strip_indicator(g, ind_raw)
         if not indicator:
-            tail = _TAIL_WORDS.match(n[end:])
+            tail = g.after_number.match(n[end:])
             indicator = _strip_indicator(g, tail.group(1)) if tail else ""
             if not indicator and how == "continuation" and last is not None:
                 indicator = last[0].indicator or ""

@@ -166,8 +166,8 @@ def _registry_from_toml(data: dict, source: str) -> Registry:
         extra = [full] if isinstance(full, str) else []
         # "重庆市住房和城乡建设委员会" is also printed "市住房和城乡建设委员会"
         if isinstance(full, str):
-            m = regex.match(r"^[\p{Han}]{2,3}市(?=[\p{Han}]{2})", full)
-            if m and not full.startswith("中国"):
+            m = _grammar().city_prefix.match(full)
+            if m:
                 extra.append("市" + full[m.end():])
         region = entry.get("region")
         scoped = isinstance(region, str) and region in reg.scopes
@@ -276,6 +276,7 @@ class _Grammar:
     area_word: "regex.Pattern"
     level_prefix: "regex.Pattern"
     own_place: "regex.Pattern"
+    city_prefix: "regex.Pattern"
     prefix_endings: tuple[str, ...]
     prefix_max: int
     abbreviation: "regex.Pattern"
@@ -339,6 +340,7 @@ def _compile_grammar(g: dict) -> _Grammar:
         area_word=regex.compile(g["units"]["area_word"]),
         level_prefix=regex.compile(g["units"]["level_prefix"]),
         own_place=regex.compile(g["units"]["own_place"]),
+        city_prefix=regex.compile(g["units"]["city_prefix"]),
         prefix_endings=tuple(g["units"]["prefix_endings"]),
         prefix_max=int(g["units"]["prefix_max"]),
         abbreviation=regex.compile(g["units"]["abbreviation"]),
