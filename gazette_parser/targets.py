@@ -25,7 +25,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, cast
 
 import regex
 
@@ -453,21 +453,63 @@ def _year_markers(g: _Grammar, n: str, quoted):
     return out
 
 
-def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) -> list[Target]:
-    """Every target in ``s``; spans are offsets into ``s`` plus ``offset``.
+@dataclass
+class _Reading:
+    """How one quantity reads: its comparator and what says so (``how``: trigger, after, verb,
+    indicator, share, continuation, threshold or range), where the target's words begin and end."""
 
-    ``year_context`` is the year that holds where ``s`` names none (from an enclosing clause).
-    """
-    g = _grammar()
-    n = _normalise(s)
-    quoted = _quoted_ranges(n, g.quote_pairs)
+    comp: Optional[str] = None
+    how: Optional[str] = None
+    explicit: bool = False
+    threshold: bool = False
+    trig_start: Optional[int] = None
+    indicator_start: int = 0
+    end: int = 0
+    m_inc: Optional["regex.Match"] = None
+    after_word: Optional[str] = None
+
+
+class _OldValue(Exception):
+    """The quantity is the old value of a change (由35万元调整为45万元): no target, and the new
+    value's trigger may reach back over it."""
+
+
+@dataclass(frozen=True)
+class _Years:
+    """Which year holds where in the normalised text of one clause."""
+
+    sentences: list[tuple[int, int]]
+    markers: list
+    sentence_years: list[Optional[int]]
+    clause_year: Optional[int]
+
+    def sentence_of(self, a: int) -> Optional[int]:
+        return next((i for i, (x, y) in enumerate(self.sentences) if x <= a < y), None)
+
+    def at(self, a: int, n: str) -> Optional[int]:
+        """The year of a number at ``a``: its sentence's own marker nearest before it, else any in
+        the sentence, else the sentence's inherited year, else the clause's."""
+        si = self.sentence_of(a)
+        sent = self.sentences[si] if si is not None else (0, len(n))
+        in_sent = [(o, y) for o, y, _ in self.markers if sent[0] <= o < sent[1]]
+        before_marks = [y for o, y in in_sent if o < a]
+        if before_marks:
+            return before_marks[-1]
+        if in_sent:
+            return in_sent[0][1]
+        if si is not None and self.sentence_years[si] is not None:
+            return self.sentence_years[si]
+        return self.clause_year
+
+
+def _years(g: _Grammar, n: str, quoted, year_context: Optional[int]) -> _Years:
+    """The year markers of the clause; a sentence that names no year but refers back (其中…,
+    全年…) takes the previous sentence's year; the clause's own year, else the enclosing one's."""
     sentences = _sentences(n, g.sentence_ends)
     markers = _year_markers(g, n, quoted)
     clause_year = next((y for _, y, lvl in markers if lvl), None)
     if clause_year is None:
         clause_year = year_context
-
-    # a sentence that names no year but refers back (其中…, 全年…) takes the previous sentence's year
     sentence_years: list[Optional[int]] = []
     for i, (x, y) in enumerate(sentences):
         own = [yr for o, yr, _ in markers if x <= o < y]
@@ -477,6 +519,190 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             sentence_years.append(sentence_years[-1])
         else:
             sentence_years.append(None)
+    return _Years(sentences, markers, sentence_years, clause_year)
+
+
+def _read(g: _Grammar, n: str, q: _Qty, floor: int, last, last_end: int) -> Optional[_Reading]:
+    """How the quantity ``q`` reads (None: it is no target). The words before it (a trigger such
+    as 不低于), after it (以上, N年内), a verb, an indicator's suffix, a share, or a list going on
+    from the previous target decide; raises _OldValue for the old value of a change."""
+    a, b = q.start, q.end
+    w0 = _window(n, a, floor)
+    r = _Reading(threshold=q.unit in g.thr_units, end=b,  # 35岁以下: a bound on an age
+                 indicator_start=max(_window(n, a, 0), last_end))  # the indicator may reach back
+    hit = _find_before(g, n, w0, a, q.unit_kind)
+    if hit:
+        r.comp, r.trig_start, _, tkind = hit
+        r.explicit, r.how = True, "trigger"
+        r.threshold = r.threshold or tkind == "threshold"
+    # 10万平方米（含）以下, 低于12个月（含12个月）; endpos keeps a match on a long clause O(1)
+    r.m_inc = g.inclusive.match(n, b, min(len(n), b + 24))
+    if r.m_inc:
+        r.end = r.m_inc.end()
+    m_after = g.after.match(n, r.end)
+    if m_after is None and q.unit in g.durations and q.value_max is None:
+        w_in = next((w for w in g.within if n.startswith(w, r.end)), None)
+        if w_in:
+            # 近5年内 / 创业3年内符合条件的: who qualifies; 成交之日起一年内缴清: a deadline
+            if (any(d in n[w0:a] for d in g.deadline_before)
+                    or _squash(n[w0:a]).endswith(g.deadline_right_before)):
+                return None
+            r.end += len(w_in)
+            r.comp = "<=" if r.comp in (None, "=") else r.comp
+            r.how = r.how or "after"
+            r.explicit = r.threshold = True
+    if m_after:
+        r.after_word = m_after.group().strip()
+        r.end = m_after.end()
+        ac = g.after_map[r.after_word]
+        if ac != "=" or r.comp is None:
+            r.comp = ac
+        r.how = r.how or "after"
+        r.explicit = True
+    if g.old_after.match(n, r.end) and any(ch in g.old_before for ch in n[w0:a]):
+        raise _OldValue
+    if r.how is None:
+        _read_without_trigger(g, n, q, w0, floor, last, r)
+    if r.how is None or r.comp is None:
+        return None
+    if q.unit is None and not (r.explicit or r.how == "indicator"):
+        return None
+    return r
+
+
+def _read_without_trigger(g: _Grammar, n: str, q: _Qty, w0: int, floor: int, last, r: _Reading) -> None:
+    """A quantity with no trigger word around it may still be stated on purpose: an indicator
+    (…率为), a share, a list going on, a threshold unit, a range, or a verb (完成, 达到)."""
+    a, b = q.start, q.end
+    if g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
+        r.comp, r.how = "=", "indicator"
+        return
+    if q.unit_kind == "percent" and (any(n.startswith(w, b) for w in g.share)
+                                     or any(n.endswith(w, 0, a) for w in g.share_before)):
+        r.comp, r.how = "=", "share"  # 100%的社区卫生服务中心, 服务费的80%用于
+        return
+    if last is not None and last[1] == floor:
+        # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
+        # 1分钟地震自动速报、5分钟地震烈度初报
+        gs = g.short_bracket.sub("", _squash(n[floor:a]))
+        m_j = _joined_pair(g.max_noun, g.joiners).fullmatch(gs)
+        if m_j:
+            r.comp = last[0].comparator if last[0].comparator != "range" else "="
+            r.explicit = last[2]
+            r.how = "continuation"
+            r.indicator_start = w0 if m_j.group(3) else a
+            return
+    if q.unit in g.thr_units:
+        r.comp, r.how = ("range" if q.value_max is not None else "="), "threshold"  # 18—40岁青年
+    elif q.value_max is not None and q.unit in g.money:
+        r.comp, r.how = "range", "range"  # 提供3—10万元…贷款: an amount range is stated on purpose
+    elif q.both_units and q.unit_kind in ("measure", "percent"):
+        # 责令停止承接新的专利代理业务6个月至12个月: a range that prints its unit twice is a
+        # quantity on purpose (3-5年时间 and 1-3种 are not)
+        r.comp, r.how = "range", "range"
+    elif q.unit_kind != "attribute":
+        for m in g.verbs.finditer(n, w0, a):
+            if len(_squash(n[m.end() : a])) <= g.verb_gap:
+                r.comp, r.trig_start, r.how = "=", m.start(), "verb"
+                r.indicator_start = m.end()
+                break
+
+
+def _closes_range(n: str, q: _Qty, r: _Reading, last, last_end: int) -> bool:
+    """"1倍以上5倍以下", "10万元以上50万元以下罚款": the upper bound closes the previous target's range."""
+    return (last is not None and last[0].comparator in (">=", ">") and r.comp in ("<=", "<")
+            and r.how == "after" and last[0].unit == q.unit and q.value_max is None
+            and last[0].value_max is None and q.value > last[0].value
+            and _squash(n[last_end:q.start]) in ("", "、", "，", ",", "至", "到"))
+
+
+def _qualifies(g: _Grammar, n: str, end: int) -> bool:
+    """A bound a noun or a rate follows decides what qualifies (有2套及以上住房, 10万平方米以上按…);
+    so does one saying which things qualify: 市本级10亿元以上、区县1亿元以上重大产业项目 (but
+    处10万元以下的罚款 is an amount: "的" + noun is left alone)."""
+    nxt = n[end] if end < len(n) else ""
+    if nxt and is_han(nxt) and nxt not in "的地得":
+        return True
+    m_q = g.qualifier.match(n, end)
+    return bool(m_q and m_q.group("nx") not in "的地得")
+
+
+def _indicator(g: _Grammar, n: str, a: int, r: _Reading, last) -> str:
+    """What is measured: the words before the trigger (or before the number), else the words after
+    it, else (in a list) the previous target's."""
+    ind_raw = n[r.indicator_start:r.trig_start] if r.how == "trigger" else n[r.indicator_start:a]
+    ind_raw = g.up_to_year.sub("", ind_raw) if g.names_year.search(ind_raw) else ind_raw
+    indicator = _strip_indicator(g, ind_raw)
+    if not indicator:
+        tail = g.after_number.match(n[r.end:])
+        indicator = _strip_indicator(g, tail.group(1)) if tail else ""
+        if not indicator and r.how == "continuation" and last is not None:
+            indicator = last[0].indicator or ""
+    return indicator
+
+
+def _span_start(n: str, a: int, r: _Reading) -> int:
+    """Where the target's text begins: at its indicator, or at the trigger or verb before it."""
+    span_start = min(r.indicator_start, a)
+    if r.trig_start is not None:
+        # (a verb's indicator starts after the verb: the text starts at the verb)
+        span_start = r.trig_start if r.how == "verb" else min(span_start, r.trig_start)
+    while span_start < a and n[span_start] in " \t\n，、”’）)":
+        span_start += 1
+    return span_start
+
+
+def _unit_and_value(g: _Grammar, n: str, q: _Qty, w0: int):
+    """(unit, value, value_max, relative_to): a compound unit (300元/平方米, 每平方米100元), and a
+    value relative to a base (不低于…利率减20个基点: negative; 不低于起始价的20%)."""
+    a = q.start
+    unit = q.unit
+    before = _squash(n[w0:a])
+    if unit and q.per:
+        unit = f"{unit}/{q.per}"
+    elif unit and q.unit_kind == "measure":
+        each = next((x for x in g.each_before if before.endswith("每" + x)), None)
+        if each:
+            unit = f"{unit}/{each}"  # 每平方米100元
+    # relative values: 不低于相应期限贷款市场报价利率减20个基点, 不低于起始价的20%, 比上年提高2个百分点
+    relative_to = next((base for w, base in g.relative if w in n[w0:a]), None)
+    value, value_max = q.value, q.value_max
+    if relative_to and any(before.endswith(w) for w in g.minus):
+        value = -value
+        value_max = -value_max if value_max is not None else None
+    return unit, value, value_max, relative_to
+
+
+def _scale_targets(g: _Grammar, s: str, n: str, offset: int, quoted, years: _Years) -> list[Target]:
+    """万亿级电子信息, 五千亿级汽车: a scale to reach."""
+    out = []
+    for m in g.scale.finditer(n):
+        if any(x <= m.start() < y for x, y in quoted):
+            continue
+        try:
+            value = tidy(parse_number((m.group("num") or "一") + m.group("mag")))
+        except ValueError:
+            continue
+        a = m.start()
+        out.append(Target(
+            text=s[a:m.end("ind")], indicator=_squash(m.group("ind")) or None, comparator=">=",
+            value=value, value_max=None, unit=None, year=years.at(a, n),
+            kind="target", span=(offset + a, offset + m.end("ind")),
+        ))
+    return out
+
+
+def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) -> list[Target]:
+    """Every target in ``s``; spans are offsets into ``s`` plus ``offset``.
+
+    ``year_context`` is the year that holds where ``s`` names none (from an enclosing clause).
+    Each quantity is read (``_read``) for its comparator; then its indicator, span, year, kind,
+    unit and value are taken in turn. A "…以上…以下" pair closes one range.
+    """
+    g = _grammar()
+    n = _normalise(s)
+    quoted = _quoted_ranges(n, g.quote_pairs)
+    years = _years(g, n, quoted, year_context)
 
     targets: list[Target] = []
     prev_end = 0  # end of the previous quantity (a trigger never reaches past it)
@@ -486,177 +712,55 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
     for q in _quantities(g, n):
         if _excluded(g, n, q, quoted):
             continue  # 5G, 第四期, 2022年: not quantities, so they bound no window
-        floor = prev_end
-        prev_end = q.end
+        floor, prev_end = prev_end, q.end
         a, b = q.start, q.end
-        w0 = _window(n, a, floor)
-        ind0 = _window(n, a, 0)  # the indicator may reach back over a number that is no target
-        comp = None
-        trig_start = None
-        explicit = False
-        how = None
-        threshold = q.unit in g.thr_units  # 35岁以下: a bound on an age
-        hit = _find_before(g, n, w0, a, q.unit_kind)
-        if hit:
-            comp, trig_start, _, tkind = hit
-            explicit = True
-            how = "trigger"
-            threshold = threshold or tkind == "threshold"
-        end = b
-        # 10万平方米（含）以下, 低于12个月（含12个月）; endpos keeps a match on a long clause O(1)
-        m_inc = g.inclusive.match(n, b, min(len(n), b + 24))
-        if m_inc:
-            end = m_inc.end()
-        m_after = g.after.match(n, end)
-        after_word = None
-        if m_after is None and q.unit in g.durations and q.value_max is None:
-            w_in = next((w for w in g.within if n.startswith(w, end)), None)
-            if w_in:
-                # 近5年内 / 创业3年内符合条件的: who qualifies; 成交之日起一年内缴清: a deadline
-                if (any(d in n[w0:a] for d in g.deadline_before)
-                        or _squash(n[w0:a]).endswith(g.deadline_right_before)):
-                    continue
-                end += len(w_in)
-                comp = "<=" if comp in (None, "=") else comp
-                how = how or "after"
-                explicit = True
-                threshold = True
-        if m_after:
-            after_word = m_after.group().strip()
-            end = m_after.end()
-            ac = g.after_map[after_word]
-            if ac != "=" or comp is None:
-                comp = ac
-            how = how or "after"
-            explicit = True
-        indicator_start = max(ind0, last_end)
-        if g.old_after.match(n, end) and any(ch in g.old_before for ch in n[w0:a]):
-            prev_end = floor  # the new value's trigger may reach back over it
-            continue  # the old value of a change: 由35万元调整为45万元
-        if how is None and g.indicator_suffix.search(n, w0, a) and q.unit_kind != "attribute":
-            comp, how = "=", "indicator"
-        if how is None and q.unit_kind == "percent" and (
-                any(n.startswith(w, b) for w in g.share)
-                or any(n.endswith(w, 0, a) for w in g.share_before)):
-            comp, how = "=", "share"  # 100%的社区卫生服务中心, 服务费的80%用于
-        if how is None and last is not None and last[1] == floor:
-            # a list continuing the previous target: 分别为20万元、300万元 / 8条、198公里 /
-            # 1分钟地震自动速报、5分钟地震烈度初报
-            gs = g.short_bracket.sub("", _squash(n[floor:a]))
-            m_j = _joined_pair(g.max_noun, g.joiners).fullmatch(gs)
-            if m_j:
-                comp = last[0].comparator if last[0].comparator != "range" else "="
-                explicit = last[2]
-                how = "continuation"
-                indicator_start = w0 if m_j.group(3) else a
-        if how is None and q.unit in g.thr_units:
-            comp, how = ("range" if q.value_max is not None else "="), "threshold"  # 18—40岁青年
-        if how is None and q.value_max is not None and q.unit in g.money:
-            comp, how = "range", "range"  # 提供3—10万元…贷款: an amount range is stated on purpose
-        if how is None and q.both_units and q.unit_kind in ("measure", "percent"):
-            # 责令停止承接新的专利代理业务6个月至12个月: a range that prints its unit twice is a
-            # quantity on purpose (3-5年时间 and 1-3种 are not)
-            comp, how = "range", "range"
-        if how is None and q.unit_kind != "attribute":
-            for m in g.verbs.finditer(n, w0, a):
-                if len(_squash(n[m.end() : a])) <= g.verb_gap:
-                    comp, trig_start, how = "=", m.start(), "verb"
-                    indicator_start = m.end()
-                    break
-        if how is None or comp is None:
+        try:
+            r = _read(g, n, q, floor, last, last_end)
+        except _OldValue:
+            prev_end = floor
             continue
-        if q.unit is None and not (explicit or how == "indicator"):
+        if r is None:
             continue
-        # a grade or span named by its number (6级以上人员掩蔽工程): only a word after it, and a noun next
-        # "1倍以上5倍以下", "10万元以上50万元以下罚款": the upper bound closes a range
-        closes_range = (last is not None and last[0].comparator in (">=", ">") and comp in ("<=", "<")
-                        and how == "after" and last[0].unit == q.unit and q.value_max is None
-                        and last[0].value_max is None and q.value > last[0].value
-                        and _squash(n[last_end:a]) in ("", "、", "，", ",", "至", "到"))
-        if how == "after" and comp != "=" and not closes_range:
-            nxt = n[end] if end < len(n) else ""
-            # a bound a noun or a rate follows decides what qualifies (有2套及以上住房, 10万平方米以上按…);
-            # so does one saying which things qualify: 市本级10亿元以上、区县1亿元以上重大产业项目
-            # (but 处10万元以下的罚款 is an amount: "的" + noun is left alone)
-            qualifies = bool(nxt and is_han(nxt) and nxt not in "的地得")
-            m_q = g.qualifier.match(n, end)
-            qualifies = qualifies or bool(m_q and m_q.group("nx") not in "的地得")
+        comp, end, m_inc = cast(str, r.comp), r.end, r.m_inc  # _read gives no reading without one
+        closes_range = _closes_range(n, q, r, last, last_end)
+        threshold = r.threshold
+        if r.how == "after" and comp != "=" and not closes_range:
+            qualifies = _qualifies(g, n, end)
             if qualifies and q.unit_kind == "attribute":
                 continue  # a grade that names a kind of thing: 6级以上人员掩蔽工程
             threshold = threshold or qualifies
         if m_inc and comp in ("<", ">"):
             comp += "="
-        if how == "after" and comp in (">=", "<=") and not m_inc and after_word in ("以上", "以下", "及以上", "及以下"):
+        si = years.sentence_of(a)
+        if r.how == "after" and comp in (">=", "<=") and not m_inc \
+                and r.after_word in ("以上", "以下", "及以上", "及以下"):
             # "10万平方米（含）以下…，10万平方米以上": the other side of an inclusive bound is strict
-            other = "<=" if comp == ">=" else ">="
-            si0 = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
-            if (si0, other, q.value, q.unit) in inclusive_bounds:
+            if (si, "<=" if comp == ">=" else ">=", q.value, q.unit) in inclusive_bounds:
                 comp = comp[0]
-        if q.unit_kind == "attribute" and not explicit:
+        if q.unit_kind == "attribute" and not r.explicit:
             continue
         if q.value_max is not None:
             comp = "range"
-        # indicator: the words before the trigger (or before the number), else the words after
-        if how == "trigger":
-            ind_raw = n[indicator_start:trig_start]
-        elif how == "verb":
-            ind_raw = n[indicator_start:a]
-        else:
-            ind_raw = n[indicator_start:a]
-        ind_raw = g.up_to_year.sub("", ind_raw) if g.names_year.search(ind_raw) else ind_raw
-        indicator = _strip_indicator(g, ind_raw)
-        if not indicator:
-            tail = g.after_number.match(n[end:])
-            indicator = _strip_indicator(g, tail.group(1)) if tail else ""
-            if not indicator and how == "continuation" and last is not None:
-                indicator = last[0].indicator or ""
-        span_start = min(indicator_start if how != "verb" else trig_start, a)
-        if trig_start is not None:
-            span_start = min(span_start, trig_start)
-        while span_start < a and n[span_start] in " \t\n，、”’）)":
-            span_start += 1
-        # year: the sentence's own marker nearest before the number, else any in the sentence
-        si = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
-        sent = sentences[si] if si is not None else (0, len(n))
-        in_sent = [(o, y) for o, y, _ in markers if sent[0] <= o < sent[1]]
-        before_marks = [y for o, y in in_sent if o < a]
-        if before_marks:
-            year = before_marks[-1]
-        elif in_sent:
-            year = in_sent[0][1]
-        else:
-            year = sentence_years[si] if si is not None and sentence_years[si] is not None else clause_year
+        w0 = _window(n, a, floor)
+        sent = years.sentences[si] if si is not None else (0, len(n))
         if threshold:
             kind = "threshold"
         elif g.cues.search(n, sent[0], sent[1]) or (q.per and q.unit in g.money):
-            # …or a price per unit: 按300元/平方米
-            kind = "parameter"
+            kind = "parameter"  # …or a price per unit: 按300元/平方米
         else:
             kind = "target"
         if m_inc and comp in ("<=", ">="):
             inclusive_bounds.add((si, comp, q.value, q.unit))
-        unit = q.unit
-        before = _squash(n[w0:a])
-        if unit and q.per:
-            unit = f"{unit}/{q.per}"
-        elif unit and q.unit_kind == "measure":
-            each = next((x for x in g.each_before if before.endswith("每" + x)), None)
-            if each:
-                unit = f"{unit}/{each}"  # 每平方米100元
-        # relative values: 不低于相应期限贷款市场报价利率减20个基点, 不低于起始价的20%, 比上年提高2个百分点
-        relative_to = next((base for w, base in g.relative if w in n[w0:a]), None)
-        value, value_max = q.value, q.value_max
-        if relative_to and any(before.endswith(w) for w in g.minus):
-            value = -value
-            value_max = -value_max if value_max is not None else None
+        unit, value, value_max, relative_to = _unit_and_value(g, n, q, w0)
+        span_start = _span_start(n, a, r)
         t = Target(
             text=s[span_start:end],
-            indicator=indicator or None,
+            indicator=_indicator(g, n, a, r, last) or None,
             comparator=comp,
             value=value,
             value_max=value_max,
             unit=unit,
-            year=year,
+            year=years.at(a, n),
             kind=kind,
             span=(offset + span_start, offset + end),
             relative_to=relative_to,
@@ -667,31 +771,11 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
                         span=(last[0].span[0], offset + end))
             targets[-1] = t
             last = (t, b, True)
-            last_end = end
-            continue
-        targets.append(t)
-        last = (t, b, explicit)
+        else:
+            targets.append(t)
+            last = (t, b, r.explicit)
         last_end = end
-    for m in g.scale.finditer(n):
-        # 万亿级电子信息, 五千亿级汽车: a scale to reach
-        if any(x <= m.start() < y for x, y in quoted):
-            continue
-        try:
-            value = tidy(parse_number((m.group("num") or "一") + m.group("mag")))
-        except ValueError:
-            continue
-        a = m.start()
-        si = next((i for i, (x, y) in enumerate(sentences) if x <= a < y), None)
-        sent = sentences[si] if si is not None else (0, len(n))
-        in_sent = [(o, y) for o, y, _ in markers if sent[0] <= o < sent[1]]
-        before_marks = [y for o, y in in_sent if o < a]
-        year = (before_marks[-1] if before_marks else in_sent[0][1] if in_sent
-                else sentence_years[si] if si is not None and sentence_years[si] is not None else clause_year)
-        targets.append(Target(
-            text=s[a:m.end("ind")], indicator=_squash(m.group("ind")) or None, comparator=">=",
-            value=value, value_max=None, unit=None, year=year,
-            kind="target", span=(offset + a, offset + m.end("ind")),
-        ))
+    targets += _scale_targets(g, s, n, offset, quoted, years)
     targets.sort(key=lambda t: t.span)
     return targets
 
