@@ -752,12 +752,7 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
     content = lo.s[a:b]
     m = g.heading_lead.match(content)
     if m and (at_end or content.startswith("由")):
-        lst = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
-        if _all_units(lst, g, reg):
-            note = _Note(span=(a, b), section=True, has_lead_keyword=True)
-            _absorb(note, lst, "lead")
-            return note
-        return None
+        return _one_role_note(lo, a, b, m, "lead", g, reg, section=True, has_lead_keyword=True)
     if not at_end:
         return None
     for pat in (g.lead_with, g.lead_then_resp, g.lead_guides):
@@ -773,23 +768,27 @@ def _pattern_note(lo: _Loose, a: int, b: int, g: _Grammar, reg: Registry, at_end
                     note.flags.append("会同")
                 return note
     m = g.guides.match(content)
-    if m:
-        lead = _split_list(lo, a + m.start("lead"), a + m.end("lead"), g, reg)
-        if _all_units(lead, g, reg):
-            note = _Note(span=(a, b), has_lead_keyword=True)
-            _absorb(note, lead, "lead")
-            note.flags.append("指导")
-            return note
+    guided = _one_role_note(lo, a, b, m, "lead", g, reg, flag="指导", has_lead_keyword=True) if m else None
+    if guided is not None:
+        return guided
     m = g.responsible.match(content)
     if m:
-        resp = _split_list(lo, a + m.start("resp"), a + m.end("resp"), g, reg)
-        if _all_units(resp, g, reg):
-            note = _Note(span=(a, b))
-            _absorb(note, resp, "resp")
-            if m.group("tail") != "负责":
-                note.flags.append(m.group("tail"))
-            return note
+        return _one_role_note(lo, a, b, m, "resp", g, reg, flag=None if m.group("tail") == "负责" else m.group("tail"))
     return None
+
+
+def _one_role_note(lo: _Loose, a: int, b: int, m, role: str, g: _Grammar, reg: Registry,
+                   flag: Optional[str] = None, **note_kw) -> Optional[_Note]:
+    """The note whose match ``m`` names one list of units in its group ``role`` ("lead" or
+    "resp"), or None when that list does not read as units."""
+    lst = _split_list(lo, a + m.start(role), a + m.end(role), g, reg)
+    if not _all_units(lst, g, reg):
+        return None
+    note = _Note(span=(a, b), **note_kw)
+    _absorb(note, lst, role)
+    if flag:
+        note.flags.append(flag)
+    return note
 
 
 def _prose_roles(lo: _Loose, g: _Grammar, reg: Registry) -> tuple[list[_Item], list[_Item]]:
