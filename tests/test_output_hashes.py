@@ -27,7 +27,7 @@ import gazette_parser  # noqa: E402
 from gazette_parser.emit import akn, xml  # noqa: E402
 
 ROOT = HERE.parent
-HASHES = HERE / "golden" / "output_hashes.json"
+HASHES = HERE / "output_hashes.json"
 SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
