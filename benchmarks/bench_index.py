@@ -90,14 +90,15 @@ def write_issues(template: str, n: int, d: Path) -> None:
 def default_output(db: Path, q: Query) -> int:
     """What `gazette-parse query` does by default: the first rows as a table, and the count of the rest."""
     q = Query(**{**q.__dict__, "limit": TABLE_LIMIT})
-    shown = [0]
+    total = [0]
 
-    def more(n: int) -> int:
-        shown[0] = n
-        return count_rows(db, q) - n if n >= TABLE_LIMIT else 0
+    def more(n: int) -> int:  # as the command: counted once, only when the limit was reached
+        left = count_rows(db, q) - n if n >= TABLE_LIMIT else 0
+        total[0] = n + left
+        return left
 
-    lines = list(table_lines(iter_rows(db, q), default_columns(q), more))
-    return shown[0] + more(shown[0]) if lines else 0
+    list(table_lines(iter_rows(db, q), default_columns(q), more))
+    return total[0]
 
 
 def _pct(xs: list[float], p: float) -> float:

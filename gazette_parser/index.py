@@ -45,8 +45,8 @@ from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
 SCHEMA_VERSION = "3"
-#: Versions this code opens: 2 differs only by the trigger that filled clauses_fts on every clause
-#: insert (see ``upgrade``); it is dropped, and the version set to 3, when a 2 is opened for writing.
+#: Versions this code opens: 2 differs by the trigger that filled clauses_fts on every clause
+#: insert and by two indexes of units (see ``upgrade``, run when a 2 is opened for writing).
 READABLE_VERSIONS = ("2", "3")
 PARSE_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".xhtml")
 
@@ -158,8 +158,8 @@ CREATE INDEX issuers_name ON issuers (name);
 CREATE INDEX clauses_document ON clauses (document_id, seq);
 CREATE INDEX clauses_parent ON clauses (parent_id);
 CREATE INDEX units_clause ON units (clause_id);
-CREATE INDEX units_canonical ON units (canonical, role);
-CREATE INDEX units_name ON units (name);
+CREATE INDEX units_canonical ON units (canonical, role, clause_id);  -- covers the unit filters
+CREATE INDEX units_name_canonical ON units (name, canonical);  -- covers query.unit_names
 CREATE INDEX targets_clause ON targets (clause_id);
 CREATE INDEX targets_year ON targets (year);
 CREATE VIRTUAL TABLE clauses_fts USING fts5(
@@ -303,13 +303,20 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
 
 def upgrade(con: sqlite3.Connection) -> None:
     """Schema 2 → 3: drop the trigger that wrote each inserted clause into clauses_fts (the loader
-    writes those rows itself now, a batch at a time; see ``load_issues``). Nothing else changed."""
+    writes those rows itself now, a batch at a time; see ``load_issues``) and index units by
+    (name, canonical) instead of name (a unit filter reads the canonical names a printed name
+    stands for from the index alone), and add clause_id to the (canonical, role) index (a unit
+    filter's clauses, and their count, come from the index alone)."""
     ver = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
     if ver == SCHEMA_VERSION:
         return
     try:
         with con:
             con.execute("DROP TRIGGER IF EXISTS clauses_ai")
+            con.execute("CREATE INDEX IF NOT EXISTS units_name_canonical ON units (name, canonical)")
+            con.execute("DROP INDEX IF EXISTS units_name")
+            con.execute("DROP INDEX IF EXISTS units_canonical")
+            con.execute("CREATE INDEX units_canonical ON units (canonical, role, clause_id)")
             con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
     except sqlite3.OperationalError as e:
         raise IndexFailure(f"cannot upgrade the index to schema {SCHEMA_VERSION}: {e}") from None
