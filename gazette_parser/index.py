@@ -517,7 +517,11 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str, fts: Opt
     src = data.get("source") or {}
     info = data.get("issue") or {}
     key = issue_key(data, loaded_from)
-    con.execute("DELETE FROM issues WHERE sha256=?", (key,))
+    if con.execute("SELECT 1 FROM issues WHERE sha256=?", (key,)).fetchone():
+        # the delete triggers take the replaced clauses out of the FTS tables, which must hold
+        # them by then: the batch's pending rows (perhaps this very issue's) go in first
+        fts.write(con)
+        con.execute("DELETE FROM issues WHERE sha256=?", (key,))
     cur = con.execute(
         "INSERT INTO issues (sha256, source_path, source_format, pages, gazette_zh, gazette_en, year,"
         " number, total_number, publish_date, publisher_zh, schema_version, loaded_from, warnings)"
@@ -777,17 +781,83 @@ def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Op
     files = expand_paths(paths)
     if units_file is not None:
         _load_aliases(con, units_file)
-
-    def loader(f: Path) -> Callable[[], dict]:
-        if f.suffix.lower() in PARSE_SUFFIXES:
-            return lambda: parse_to_dict(f, **(parse_kw or {}))
-        return lambda: load_json_file(f)
-
-    result = load_issues(con, ((str(f), loader(f)) for f in files), on_error=on_error,
-                         slow=lambda label: Path(label).suffix.lower() in PARSE_SUFFIXES)
+    readers = _reader_pool(sum(1 for f in files if f.suffix.lower() not in PARSE_SUFFIXES))
+    try:
+        result = load_issues(con, _loaders(files, readers, parse_kw or {}), on_error=on_error,
+                             slow=lambda label: Path(label).suffix.lower() in PARSE_SUFFIXES)
+    finally:
+        if readers is not None:
+            readers.terminate()
+            readers.join()
     with con:
         resolve_citations(con)
     return result
+
+
+#: JSON files are read, checked against the schema and their clauses segmented into words by
+#: worker processes (``read_checked``) while this process writes the database, when a run has at
+#: least POOL_MIN_FILES of them and the machine more than one CPU: reading, checking and jieba
+#: take about as much CPU per issue as the database writes. At most READ_AHEAD files per worker
+#: are read ahead of the writer, so memory stays bounded on any archive.
+POOL_MIN_FILES = 20
+READ_AHEAD = 4
+_WORDS_KEY = "\0words"  # read_checked's segmented words, popped by insert_research (not a JSON key)
+
+
+def _readers() -> int:
+    return min((os.cpu_count() or 1) - 1, 4)
+
+
+def _reader_pool(n_json: int):
+    if n_json < POOL_MIN_FILES or _readers() < 1:
+        return None
+    import multiprocessing
+
+    # fork where there is one (spawn would run the caller's main script again in every worker);
+    # the workers never touch the database connection they inherit
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ctx.Pool(_readers(), initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the writer, which ends the pool
+
+
+def read_checked(path: str) -> dict:
+    """A worker's part: ``load_json_file`` and the words of every clause (see _segmented)."""
+    data = load_json_file(path)
+    data[_WORDS_KEY] = _segmented(data)
+    return data
+
+
+def _segmented(data: dict) -> list[list[tuple[str, str]]]:
+    """Per document, per clause in document order: the word tokens of its heading and text."""
+    from . import words
+
+    return [[(words.segment(c.get("heading")), words.segment(c.get("text"))) for c, _, _ in
+             _walk(doc.get("clauses") or [])] if isinstance(doc, dict) else []
+            for doc in data.get("documents") or []]
+
+
+def _loaders(files: list[Path], readers, parse_kw: dict) -> Iterator[tuple[str, Callable[[], dict]]]:
+    """(label, load) per file, in the files' order (so ids are what a serial run gives)."""
+    ahead: dict[int, object] = {}
+    window = READ_AHEAD * max(_readers(), 1)
+    for i, f in enumerate(files):
+        if f.suffix.lower() in PARSE_SUFFIXES:
+            yield str(f), (lambda f=f: parse_to_dict(f, **parse_kw))
+            continue
+        if readers is None:
+            yield str(f), (lambda f=f: load_json_file(f))
+            continue
+        for j in range(i, min(i + window, len(files))):
+            if j not in ahead and files[j].suffix.lower() not in PARSE_SUFFIXES:
+                ahead[j] = readers.apply_async(read_checked, (str(files[j]),))
+        result = ahead.pop(i)
+        yield str(f), result.get  # a worker's IndexFailure (or other error) is raised here
 
 
 def stats(con: sqlite3.Connection) -> dict[str, int]:
@@ -850,9 +920,10 @@ def insert_research(con: sqlite3.Connection, issue_id: int, data: dict, fts: Fts
     Clause ids are read back in document order (clauses.seq), so this needs nothing from
     ``insert_issue`` but the issue id. Citations stay unresolved until ``resolve_citations``.
     """
+    segmented = data.pop(_WORDS_KEY, None)  # segmented by a reader process (read_checked)
     if not has_words(con):
         return
-    from . import graph, words
+    from . import graph
 
     docs = con.execute("SELECT id, seq FROM documents WHERE issue_id=? ORDER BY seq", (issue_id,)).fetchall()
     by_seq = {r[1]: r[0] for r in docs}
@@ -862,8 +933,8 @@ def insert_research(con: sqlite3.Connection, issue_id: int, data: dict, fts: Fts
         doc_id = by_seq[dseq]
         cids = [r[0] for r in con.execute("SELECT id FROM clauses WHERE document_id=? ORDER BY seq", (doc_id,))]
         clauses = [c for c, _, _ in _walk(doc.get("clauses") or [])]
-        fts.words.extend((cid, words.segment(c.get("heading")), words.segment(c.get("text")))
-                         for cid, c in zip(cids, clauses))
+        segs = segmented[dseq] if segmented is not None else _segmented({"documents": [doc]})[0]
+        fts.words.extend((cid, h, t) for cid, (h, t) in zip(cids, segs))
         con.executemany("INSERT OR IGNORE INTO document_keys VALUES (?,?,?)",
                         [(doc_id, k, key) for k, key in graph.document_keys(doc)])
         in_clauses: set[str] = set()

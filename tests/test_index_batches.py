@@ -159,3 +159,43 @@ def test_an_index_of_an_unknown_schema_is_a_one_line_error(tmp_path):
         with pytest.raises(IndexFailure) as e:
             open_index(db, create=False, readonly=readonly)
         assert str(e.value) == f"{db}: index schema version 9 is not {SCHEMA_VERSION}; rebuild it with `gazette-parse index`"
+
+
+def _dump(db) -> dict:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid").fetchall()
+                for t in ("issues", "documents", "issuers", "clauses", "units", "targets", "citations",
+                          "document_keys", "clauses_words")}
+    finally:
+        con.close()
+
+
+def test_reader_processes_give_what_a_serial_run_gives(tmp_path, monkeypatch):
+    """JSON files read, checked and segmented by worker processes: the same rows, ids and errors
+    as reading them here, in the files' order."""
+    import gazette_parser.index as index
+
+    d = tmp_path / "in"
+    d.mkdir()
+    sample = DATA / "index" / "small_issue.json"
+    for k in range(6):
+        data = _issue(k)
+        data["documents"][0]["clauses"][0]["text"] += f"第{k}次补充：住房保障和就业服务同步推进。"
+        (d / f"issue-{k}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (d / "issue-3b.json").write_text("{not json", encoding="utf-8")
+    (d / "issue-4b.json").write_text(json.dumps({**_issue(40), "documents": "none"}), encoding="utf-8")
+    runs = {}
+    for name, min_files in (("serial", 10 ** 6), ("readers", 1)):
+        monkeypatch.setattr(index, "POOL_MIN_FILES", min_files)
+        monkeypatch.setattr(index, "_readers", lambda: 2)
+        db = tmp_path / f"{name}.db"
+        con = open_index(db)
+        errors: list[str] = []
+        assert index_paths(con, [str(d), str(sample)], on_error=errors.append) == (7, 2)
+        con.close()
+        _consistent(db)  # small_issue.json has issue-1's source hash: replaced within its batch
+        runs[name] = (_dump(db), errors)
+    assert runs["readers"] == runs["serial"]
+    assert len(runs["serial"][1]) == 2 and all("\n" not in e for e in runs["serial"][1])
+    assert any("住房" in row[2].split() for row in runs["serial"][0]["clauses_words"])
