@@ -19,6 +19,8 @@ remove or rewrite the row when a clause is deleted or updated. It is declared wi
 Loading (``load_issues``) is batched: one write transaction per BATCH_SECONDS / BATCH_FILES,
 the FTS5 tables with a 32 MiB buffer of pending terms; a file that fails part-way rolls its
 batch back and the batch's other files are loaded again, so a bad file leaves nothing.
+``index_paths`` reads, checks and segments JSON files in reader processes (``read_checked``)
+when there are enough of them, ahead of the one process that writes, in the files' order.
 Target values are stored as TEXT holding the exact decimal, never as floating point.
 
 Research tables (``RESEARCH_SCHEMA``, issue 17), created with the schema and added to an older
