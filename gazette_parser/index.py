@@ -11,8 +11,16 @@ source file, so indexing the same source again replaces it (never duplicates).
 
 Full-text search is an external-content FTS5 table ``clauses_fts`` over ``clauses(heading, text)``
 with the ``trigram`` tokenizer (SQLite ≥ 3.34), which finds any Chinese substring of three or more
-characters without word segmentation; triggers keep it in step with ``clauses``. It is declared
-with ``content="clauses"`` so Datasette detects it and shows a search box on the clauses table.
+characters without word segmentation. The loader writes a clause's row into it (see FtsRows:
+a batch's rows go in just before its commit, so FTS5 builds few, large segments); triggers
+remove or rewrite the row when a clause is deleted or updated. It is declared with
+``content="clauses"`` so Datasette detects it and shows a search box on the clauses table.
+
+Loading (``load_issues``) is batched: one write transaction per BATCH_SECONDS / BATCH_FILES,
+the FTS5 tables with a 32 MiB buffer of pending terms; a file that fails part-way rolls its
+batch back and the batch's other files are loaded again, so a bad file leaves nothing.
+``index_paths`` reads, checks and segments JSON files in reader processes (``read_checked``)
+when there are enough of them, ahead of the one process that writes, in the files' order.
 Target values are stored as TEXT holding the exact decimal, never as floating point.
 
 Research tables (``RESEARCH_SCHEMA``, issue 17), created with the schema and added to an older
@@ -27,12 +35,13 @@ index when it is next opened for writing (``ensure_research``, which back-fills 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from .chars import unit_key
 from .errors import UsageError
@@ -40,7 +49,10 @@ from .formats import INPUT_SUFFIXES
 from .fsutil import display_path, sqlite_uri
 
 APPLICATION = "gazette-parser index"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+#: Versions this code opens: 2 differs by the trigger that filled clauses_fts on every clause
+#: insert and by two indexes of units (see ``upgrade``, run when a 2 is opened for writing).
+READABLE_VERSIONS = ("2", "3")
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -150,16 +162,13 @@ CREATE INDEX issuers_name ON issuers (name);
 CREATE INDEX clauses_document ON clauses (document_id, seq);
 CREATE INDEX clauses_parent ON clauses (parent_id);
 CREATE INDEX units_clause ON units (clause_id);
-CREATE INDEX units_canonical ON units (canonical, role);
-CREATE INDEX units_name ON units (name);
+CREATE INDEX units_canonical ON units (canonical, role, clause_id);  -- covers the unit filters
+CREATE INDEX units_name_canonical ON units (name, canonical);  -- covers query.unit_names
 CREATE INDEX targets_clause ON targets (clause_id);
 CREATE INDEX targets_year ON targets (year);
 CREATE VIRTUAL TABLE clauses_fts USING fts5(
     heading, text, content="clauses", content_rowid="id", tokenize="trigram"
 );
-CREATE TRIGGER clauses_ai AFTER INSERT ON clauses BEGIN
-    INSERT INTO clauses_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
-END;
 CREATE TRIGGER clauses_ad AFTER DELETE ON clauses BEGIN
     INSERT INTO clauses_fts (clauses_fts, rowid, heading, text)
     VALUES ('delete', old.id, old.heading, old.text);
@@ -244,7 +253,7 @@ def check_ours(con: sqlite3.Connection, path) -> None:
     if row is None or row[0] != APPLICATION:
         raise IndexFailure(f"{path} is not a gazette-parser index")
     ver = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    if ver is None or ver[0] != SCHEMA_VERSION:
+    if ver is None or ver[0] not in READABLE_VERSIONS:
         raise IndexFailure(f"{path}: index schema version {ver[0] if ver else '?'} is not "
                            f"{SCHEMA_VERSION}; rebuild it with `gazette-parse index`")
 
@@ -291,8 +300,30 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
     else:
         check_ours(con, p)
         if not readonly:
+            upgrade(con)
             ensure_research(con)
     return con
+
+
+def upgrade(con: sqlite3.Connection) -> None:
+    """Schema 2 → 3: drop the trigger that wrote each inserted clause into clauses_fts (the loader
+    writes those rows itself now, a batch at a time; see ``load_issues``) and index units by
+    (name, canonical) instead of name (a unit filter reads the canonical names a printed name
+    stands for from the index alone), and add clause_id to the (canonical, role) index (a unit
+    filter's clauses, and their count, come from the index alone)."""
+    ver = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    if ver == SCHEMA_VERSION:
+        return
+    try:
+        with con:
+            con.execute("DROP TRIGGER IF EXISTS clauses_ai")
+            con.execute("CREATE INDEX IF NOT EXISTS units_name_canonical ON units (name, canonical)")
+            con.execute("DROP INDEX IF EXISTS units_name")
+            con.execute("DROP INDEX IF EXISTS units_canonical")
+            con.execute("CREATE INDEX units_canonical ON units (canonical, role, clause_id)")
+            con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
+    except sqlite3.OperationalError as e:
+        raise IndexFailure(f"cannot upgrade the index to schema {SCHEMA_VERSION}: {e}") from None
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -448,15 +479,43 @@ def issue_key(data: dict, loaded_from: str) -> str:
     return sha if sha else "path:" + os.path.abspath(loaded_from)
 
 
-def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
+class FtsRows:
+    """Rows for the two FTS5 tables, held back until the batch is committed (``write``).
+
+    FTS5 (3.40) flushes its pending terms into a new segment whenever a savepoint or statement
+    journal opens while it has pending terms: a trigger, a cascading delete or an insert with
+    foreign-key checks between two FTS inserts does. Written last, in two executemany calls right
+    before the commit, a batch's terms go out as one or two large segments.
+    """
+
+    def __init__(self) -> None:
+        self.trigram: list[tuple] = []
+        self.words: list[tuple] = []
+
+    def write(self, con: sqlite3.Connection) -> None:
+        if self.trigram:
+            con.executemany("INSERT INTO clauses_fts (rowid, heading, text) VALUES (?,?,?)", self.trigram)
+        if self.words:
+            con.executemany("INSERT INTO clauses_words (rowid, heading, text) VALUES (?,?,?)", self.words)
+        self.trigram, self.words = [], []
+
+
+def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str, fts: Optional[FtsRows] = None) -> int:
     """Insert one parsed issue (its JSON form), replacing any issue with the same source.
 
-    Runs in the caller's transaction. Returns the new issue id.
+    Runs in the caller's transaction. Its full-text rows go to ``fts``, for the caller to write
+    before it commits; without one they are written here. Returns the new issue id.
     """
+    own = fts is None
+    rows = FtsRows() if fts is None else fts
     src = data.get("source") or {}
     info = data.get("issue") or {}
     key = issue_key(data, loaded_from)
-    con.execute("DELETE FROM issues WHERE sha256=?", (key,))
+    if con.execute("SELECT 1 FROM issues WHERE sha256=?", (key,)).fetchone():
+        # the delete triggers take the replaced clauses out of the FTS tables, which must hold
+        # them by then: the batch's pending rows (perhaps this very issue's) go in first
+        rows.write(con)
+        con.execute("DELETE FROM issues WHERE sha256=?", (key,))
     cur = con.execute(
         "INSERT INTO issues (sha256, source_path, source_format, pages, gazette_zh, gazette_en, year,"
         " number, total_number, publish_date, publisher_zh, schema_version, loaded_from, warnings)"
@@ -519,11 +578,14 @@ def insert_issue(con: sqlite3.Connection, data: dict, loaded_from: str) -> int:
         con.executemany("INSERT INTO clauses (id, document_id, parent_id, seq, label, level, path, labels,"
                         " heading, text, page, page_index, span_start, span_end, lead, responsible)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clause_rows)
+        rows.trigram.extend((r[0], r[8], r[9]) for r in clause_rows)
         con.executemany("INSERT INTO units (clause_id, role, seq, name, canonical, inherited, known, page)"
                         " VALUES (?,?,?,?,?,?,?,?)", unit_rows)
         con.executemany("INSERT INTO targets (clause_id, seq, text, indicator, comparator, value,"
                         " value_max, unit, year, kind, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)", target_rows)
-    insert_research(con, issue_id, data)
+    insert_research(con, issue_id, data, rows)
+    if own:
+        rows.write(con)
     return issue_id
 
 
@@ -553,57 +615,148 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
     return out
 
 
+#: A write transaction takes several files and is committed once it has lasted BATCH_SECONDS or
+#: holds BATCH_FILES files. One transaction per file cost ~13 ms of commit (journal + fsync) per
+#: file and, worse, made FTS5 write each file's terms as small segments that automerge then
+#: merged again and again (see FtsRows): on the benchmark's issues the trigram table took 65 ms
+#: of CPU per issue that way and 20 ms batched. The time bound keeps another writer's wait short.
+BATCH_SECONDS = 2.0
+BATCH_FILES = 50
+#: FTS5's in-memory buffer of pending terms (its ``hashsize`` option; default 1 MiB) per FTS
+#: table: a batch's trigrams overflow 1 MiB many times over, and each overflow is a segment.
+FTS5_HASH_BYTES = 32 << 20
+_INSERT_ERRORS = (IndexFailure, sqlite3.DatabaseError, TypeError, ValueError, AttributeError, KeyError,
+                  OverflowError, RecursionError)
+
+
 def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[], dict]]], *,
-                on_error: Optional[Callable[[str], None]] = None, commit_every: int = 100) -> tuple[int, int]:
+                on_error: Optional[Callable[[str], None]] = None, commit_every: int = 100,
+                slow: Callable[[str], bool] = lambda label: False) -> tuple[int, int]:
     """Insert each ``(label, load)``: ``load()`` gives an issue's JSON form or raises IndexFailure.
 
-    The file is read and checked first, outside any transaction; then every issue goes in under
-    its own write transaction (``BEGIN IMMEDIATE``, which waits up to ``BUSY_TIMEOUT`` for another
-    writer), so a bad one is rolled back alone and reported through ``on_error``, and concurrent
-    index runs on one database take turns per file and all succeed. ``commit_every`` is kept for
-    old callers and no longer used. Returns (indexed, failed).
+    Each file is read and checked (``load()``) before anything of it is written. Files go in
+    batches, one write transaction (``BEGIN IMMEDIATE``, which waits up to ``BUSY_TIMEOUT`` for
+    another writer) per batch, committed after ``BATCH_SECONDS`` or ``BATCH_FILES`` files and at
+    the end; a ``slow(label)`` item (a source to parse) is a transaction of its own, so the write
+    lock is never held while a PDF is parsed. Concurrent index runs on one database take turns
+    per batch and all succeed. A file whose insert fails is reported through ``on_error`` and
+    leaves nothing behind: the batch is rolled back and its earlier files are loaded again
+    (``load()`` once more; a savepoint per file would cost what batching saves, see FtsRows).
+    A run that is killed loses its uncommitted batch (at most ``BATCH_SECONDS`` of work):
+    indexing the same files again completes it, since an issue replaces any issue of the same
+    source. ``commit_every`` is kept for old callers and no longer used. Returns (indexed, failed).
     """
+    import time
+
     ok = failed = 0
     saved = con.isolation_level
     con.commit()
     con.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: the FTS and index b-trees stay in memory
-    con.execute("PRAGMA cache_spill=OFF")  # dirty pages wait for the commit (every commit_every issues)
+    con.execute("PRAGMA cache_spill=OFF")  # dirty pages wait for the commit
     con.isolation_level = None  # explicit transactions below
+    batch: list[tuple[str, Callable[[], dict]]] = []  # the files of the open transaction
+    fts = FtsRows()
+    started = 0.0
+
+    def report(label, e: BaseException) -> None:
+        nonlocal failed
+        failed += 1
+        if not on_error:
+            return
+        if isinstance(e, IndexFailure):
+            msg = str(e)
+            on_error(display_path(msg if msg.startswith(str(label)) else f"{label}: {msg}"))
+        elif isinstance(e, sqlite3.DatabaseError):
+            on_error(f"{display_path(label)}: database error: {e}")
+        else:  # a shape the schema allows but the loader did not expect: a bug, reported
+            on_error(f"{display_path(label)}: cannot load: {type(e).__name__}: {e}")
+
+    def begin() -> None:
+        nonlocal started
+        con.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        _tune_fts(con)
+
+    def commit() -> None:
+        if con.in_transaction:
+            fts.write(con)
+            con.execute("COMMIT")
+        batch.clear()
+
+    def rollback() -> None:
+        nonlocal fts
+        fts = FtsRows()
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+
+    def replay() -> None:
+        """After a rollback: the batch's earlier files again (one that fails now is reported)."""
+        nonlocal ok
+        todo = list(batch)
+        batch.clear()
+        while todo:
+            begin()
+            for i, (label, load) in enumerate(todo):
+                try:
+                    insert_issue(con, load(), label, fts)
+                except _INSERT_ERRORS as e:
+                    rollback()
+                    ok -= 1
+                    report(label, e)
+                    del todo[i]
+                    break
+            else:
+                batch.extend(todo)
+                return
+
     try:
         for label, load in items:
+            if batch and (slow(label) or len(batch) >= BATCH_FILES
+                          or time.monotonic() - started >= BATCH_SECONDS):
+                commit()
             try:
                 data = load()
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    insert_issue(con, data, label)
-                    con.execute("COMMIT")
-                except BaseException:
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
+            except _INSERT_ERRORS as e:  # nothing written yet: the batch goes on
+                report(label, e)
+                continue
+            if not con.in_transaction:
+                begin()
+            try:
+                insert_issue(con, data, label, fts)
+            except BaseException as e:
+                rollback()
+                if not isinstance(e, _INSERT_ERRORS):
+                    batch.clear()  # interrupted: the batch is lost, nothing half-written stays
                     raise
-                ok += 1
-            except (IndexFailure, sqlite3.DatabaseError) as e:
-                failed += 1
-                if on_error:
-                    msg = str(e)
-                    if isinstance(e, IndexFailure) and not msg.startswith(str(label)):
-                        msg = f"{label}: {msg}"
-                    on_error(display_path(msg) if isinstance(e, IndexFailure)
-                             else f"{display_path(label)}: database error: {e}")
-            except (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError) as e:
-                failed += 1  # a shape the schema allows but the loader did not expect: a bug, reported
-                if on_error:
-                    on_error(f"{display_path(label)}: cannot load: {type(e).__name__}: {e}")
+                report(label, e)
+                if batch:
+                    replay()
+                continue
+            batch.append((label, load))
+            ok += 1
+            if slow(label):
+                commit()
+        commit()
         if ok > 50:  # merge the FTS b-trees after a large load: faster searches
             with _suppress_busy():
                 con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
                 if has_words(con):
                     con.execute("INSERT INTO clauses_words (clauses_words) VALUES ('optimize')")
     finally:
-        if con.in_transaction:
-            con.execute("COMMIT")
+        if con.in_transaction:  # between two files (e.g. interrupted while reading one): consistent
+            commit()
         con.isolation_level = saved
     return ok, failed
+
+
+def _tune_fts(con: sqlite3.Connection) -> None:
+    """Give each FTS table a pending-terms buffer of FTS5_HASH_BYTES: a setting FTS5 keeps in the
+    table's ``_config`` (written once per index), used by writers only."""
+    for table in ("clauses_fts", "clauses_words"):
+        if table == "clauses_fts" or has_words(con):
+            have = con.execute(f"SELECT v FROM {table}_config WHERE k = 'hashsize'").fetchone()
+            if have is None or have[0] != FTS5_HASH_BYTES:
+                con.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (FTS5_HASH_BYTES,))
 
 
 def _suppress_busy():
@@ -622,16 +775,83 @@ def index_paths(con: sqlite3.Connection, paths: Iterable[str], *, units_file: Op
     files = expand_paths(paths)
     if units_file is not None:
         _load_aliases(con, units_file)
-
-    def loader(f: Path) -> Callable[[], dict]:
-        if f.suffix.lower() in INPUT_SUFFIXES:
-            return lambda: parse_to_dict(f, **(parse_kw or {}))
-        return lambda: load_json_file(f)
-
-    result = load_issues(con, ((str(f), loader(f)) for f in files), on_error=on_error)
+    readers = _reader_pool(sum(1 for f in files if f.suffix.lower() not in INPUT_SUFFIXES))
+    try:
+        result = load_issues(con, _loaders(files, readers, parse_kw or {}), on_error=on_error,
+                             slow=lambda label: Path(label).suffix.lower() in INPUT_SUFFIXES)
+    finally:
+        if readers is not None:
+            readers.terminate()
+            readers.join()
     with con:
         resolve_citations(con)
     return result
+
+
+#: JSON files are read, checked against the schema and their clauses segmented into words by
+#: worker processes (``read_checked``) while this process writes the database, when a run has at
+#: least POOL_MIN_FILES of them and the machine more than one CPU: reading, checking and jieba
+#: take about as much CPU per issue as the database writes. At most READ_AHEAD files per worker
+#: are read ahead of the writer, so memory stays bounded on any archive.
+POOL_MIN_FILES = 20
+READ_AHEAD = 4
+_WORDS_KEY = "\0words"  # read_checked's segmented words, popped by insert_research (not a JSON key)
+
+
+def _readers() -> int:
+    return min((os.cpu_count() or 1) - 1, 4)
+
+
+def _reader_pool(n_json: int):
+    if n_json < POOL_MIN_FILES or _readers() < 1:
+        return None
+    import multiprocessing
+
+    # fork where there is one (spawn would run the caller's main script again in every worker);
+    # the workers never touch the database connection they inherit
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ctx.Pool(_readers(), initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the writer, which ends the pool
+
+
+def read_checked(path: str) -> dict:
+    """A worker's part: ``load_json_file`` and the words of every clause (see _segmented)."""
+    data = load_json_file(path)
+    data[_WORDS_KEY] = _segmented(data)
+    return data
+
+
+def _segmented(data: dict) -> list[list[tuple[str, str]]]:
+    """Per document, per clause in document order: the word tokens of its heading and text."""
+    from . import words
+
+    return [[(words.segment(c.get("heading")), words.segment(c.get("text"))) for c, _, _ in
+             _walk(doc.get("clauses") or [])] if isinstance(doc, dict) else []
+            for doc in data.get("documents") or []]
+
+
+def _loaders(files: list[Path], readers, parse_kw: dict) -> Iterator[tuple[str, Callable[[], dict]]]:
+    """(label, load) per file, in the files' order (so ids are what a serial run gives)."""
+    ahead: dict[int, Any] = {}  # index → AsyncResult
+    window = READ_AHEAD * max(_readers(), 1)
+    for i, f in enumerate(files):
+        if f.suffix.lower() in INPUT_SUFFIXES:
+            yield str(f), functools.partial(parse_to_dict, f, **parse_kw)
+            continue
+        if readers is None:
+            yield str(f), functools.partial(load_json_file, f)
+            continue
+        for j in range(i, min(i + window, len(files))):
+            if j not in ahead and files[j].suffix.lower() not in INPUT_SUFFIXES:
+                ahead[j] = readers.apply_async(read_checked, (str(files[j]),))
+        result = ahead.pop(i)
+        yield str(f), result.get  # a worker's IndexFailure (or other error) is raised here
 
 
 def stats(con: sqlite3.Connection) -> dict[str, int]:
@@ -687,15 +907,17 @@ def _insert_citations(con: sqlite3.Connection, doc_id: int, clause_id: Optional[
          for c in cits])
 
 
-def insert_research(con: sqlite3.Connection, issue_id: int, data: dict) -> None:
-    """Word tokens, citations and document keys of one just-inserted issue (its JSON form).
+def insert_research(con: sqlite3.Connection, issue_id: int, data: dict, fts: FtsRows) -> None:
+    """Word tokens (into ``fts.words``), citations and document keys of one just-inserted issue
+    (its JSON form).
 
     Clause ids are read back in document order (clauses.seq), so this needs nothing from
     ``insert_issue`` but the issue id. Citations stay unresolved until ``resolve_citations``.
     """
+    segmented = data.pop(_WORDS_KEY, None)  # segmented by a reader process (read_checked)
     if not has_words(con):
         return
-    from . import graph, words
+    from . import graph
 
     docs = con.execute("SELECT id, seq FROM documents WHERE issue_id=? ORDER BY seq", (issue_id,)).fetchall()
     by_seq = {r[1]: r[0] for r in docs}
@@ -705,9 +927,8 @@ def insert_research(con: sqlite3.Connection, issue_id: int, data: dict) -> None:
         doc_id = by_seq[dseq]
         cids = [r[0] for r in con.execute("SELECT id FROM clauses WHERE document_id=? ORDER BY seq", (doc_id,))]
         clauses = [c for c, _, _ in _walk(doc.get("clauses") or [])]
-        con.executemany("INSERT INTO clauses_words (rowid, heading, text) VALUES (?,?,?)",
-                        [(cid, words.segment(c.get("heading")), words.segment(c.get("text")))
-                         for cid, c in zip(cids, clauses)])
+        segs = segmented[dseq] if segmented is not None else _segmented({"documents": [doc]})[0]
+        fts.words.extend((cid, h, t) for cid, (h, t) in zip(cids, segs))
         con.executemany("INSERT OR IGNORE INTO document_keys VALUES (?,?,?)",
                         [(doc_id, k, key) for k, key in graph.document_keys(doc)])
         in_clauses: set[str] = set()

@@ -245,27 +245,32 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
         if not v:
             raise QueryError("--doc-number is empty")
         key = doc_key(v, None)
-        where.append("(d.doc_number = ? OR d.doc_prefix = ? OR substr(d.doc_number, 1, ?) = ?"
-                     " OR d.doc_key = ?)")
+        # document filters are subqueries over documents (a few thousand rows), so SQLite looks
+        # the matching documents up first and their clauses by index, not every clause's document
+        where.append("d.id IN (SELECT id FROM documents WHERE doc_number = ? OR doc_prefix = ?"
+                     " OR substr(doc_number, 1, ?) = ? OR doc_key = ?)")
         args += [v, v, len(v), v, key]
 
     if q.issuer is not None:
         v = q.issuer.strip()
         if not v:
             raise QueryError("--issuer is empty")
-        where.append("(EXISTS (SELECT 1 FROM issuers s WHERE s.document_id = d.id AND s.name = ?)"
-                     " OR instr(coalesce(d.issuer, ''), ?) > 0)")
+        where.append("d.id IN (SELECT document_id FROM issuers WHERE name = ?"
+                     " UNION SELECT id FROM documents WHERE instr(coalesce(issuer, ''), ?) > 0)")
         args += [v, v]
 
-    date_expr = "coalesce(d.date, i.publish_date)"
-    if q.date_from is not None:
-        where.append(f"{date_expr} >= ?")
-        args.append(parse_date(q.date_from, end=False))
-    if q.date_to is not None:
-        where.append(f"{date_expr} <= ?")
-        args.append(parse_date(q.date_to, end=True))
-    if q.date_from and q.date_to and args[-2] > args[-1]:
+    lo = parse_date(q.date_from, end=False) if q.date_from is not None else None
+    hi = parse_date(q.date_to, end=True) if q.date_to is not None else None
+    if lo is not None and hi is not None and lo > hi:
         raise QueryError(f"--from {q.date_from} is after --to {q.date_to}")
+    if lo is not None or hi is not None:
+        # coalesce(d.date, i.publish_date) in range, as two subqueries the indexes answer: the
+        # documents dated in range (documents_date) and the undated ones of issues published in it
+        lo, hi = lo or "", hi or "\uffff"
+        where.append("d.id IN (SELECT id FROM documents WHERE date BETWEEN ? AND ? UNION ALL"
+                     " SELECT x.id FROM documents x JOIN issues y ON y.id = x.issue_id"
+                     " WHERE x.date IS NULL AND y.publish_date BETWEEN ? AND ?)")
+        args += [lo, hi, lo, hi]
 
     target_cols = ""
     if with_targets:
@@ -289,10 +294,14 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
               + " ".join(joins) + (" WHERE " + " AND ".join(where) if where else ""))
     if count:
         if q.text is not None and len(joins) == 1 and not where:
-            # text alone: every FTS row is one clause (rowid = clause id, kept in step by triggers)
-            # and every clause has its document and issue, so the FTS table alone counts the rows
+            # text alone: every FTS row is one clause (rowid = clause id, written with it and
+            # removed with it) and every clause has its document and issue (foreign keys, ON
+            # DELETE CASCADE), so the FTS table alone counts the rows
             table = "clauses_words" if "clauses_words" in joins[0] else "clauses_fts"
             return f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", args_join
+        if with_targets and q.text is None and where == ["t.year = ?"]:
+            # a target year alone: every target has its clause, document and issue (as above)
+            return "SELECT count(*) FROM targets WHERE year = ?", args
         return "SELECT count(*)" + tables, args_join + args
     sql = (
         "SELECT d.doc_number, d.title, d.issuer, coalesce(d.date, i.publish_date) AS date,"
