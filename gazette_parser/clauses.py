@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+import regex
+
 from .chars import CJK, is_han
 from .model import Clause, Document, Issue, ListItem, Text, Warning, evolve, map_clauses, walk
 from .resources import compiled
@@ -89,27 +91,27 @@ def ordinal(num: str) -> int:
 class Level:
     name: str
     rank: int  # canonical order, 0 = outermost
-    regex: "re.Pattern[str]"
+    regex: "regex.Pattern"
     heading: str  # "line" | "sentence" | "bracket"
-    weak: Optional["re.Pattern[str]"] = None  # a looser form, held to the expected number
+    weak: Optional["regex.Pattern"] = None  # a looser form, held to the expected number
 
 
 @dataclass(frozen=True)
 class Grammar:
     levels: tuple[Level, ...]
     list_markers: tuple[str, ...]
-    date: "re.Pattern[str]"
-    doc_number: "re.Pattern[str]"
-    attachment: "re.Pattern[str]"
-    closing: "re.Pattern[str]"
-    colophon: Optional["re.Pattern[str]"]
-    closing_paragraph: Optional["re.Pattern[str]"]
-    heading_note: Optional["re.Pattern[str]"]
+    date: "regex.Pattern"
+    doc_number: "regex.Pattern"
+    attachment: "regex.Pattern"
+    closing: "regex.Pattern"
+    colophon: Optional["regex.Pattern"]
+    closing_paragraph: Optional["regex.Pattern"]
+    heading_note: Optional["regex.Pattern"]
     colon_heading_max: int
-    attachment_list: "re.Pattern[str]"
-    toc_line: "re.Pattern[str]"
-    contents_run: Optional["re.Pattern[str]"]
-    terminal: "re.Pattern[str]"
+    attachment_list: "regex.Pattern"
+    toc_line: "regex.Pattern"
+    contents_run: Optional["regex.Pattern"]
+    terminal: "regex.Pattern"
     heading_line_max: int
     may_open_anywhere: tuple[str, ...]
 
@@ -124,26 +126,26 @@ def _compile(raw: dict) -> Grammar:
         weak = lv.get("weak_pattern")
         for key, val in nums.items():
             weak = weak.replace("{" + key + "}", val) if weak else weak
-        levels.append(Level(name=lv["name"], rank=rank, regex=re.compile(r"[ \t\u3000]*(?:" + pat + ")"),
+        levels.append(Level(name=lv["name"], rank=rank, regex=regex.compile(r"[ \t\u3000]*(?:" + pat + ")"),
                             heading=lv.get("heading", "sentence"),
-                            weak=re.compile(r"[ \t\u3000]*(?:" + weak + ")") if weak else None))
+                            weak=regex.compile(r"[ \t\u3000]*(?:" + weak + ")") if weak else None))
     b = raw["boundaries"]
     markers = sorted(raw.get("list_items", {}).get("markers", ["——"]), key=len, reverse=True)
     return Grammar(
         levels=tuple(levels),
         list_markers=tuple(markers),
-        date=re.compile(b["date"]),
-        doc_number=re.compile(b["doc_number"]),
-        attachment=re.compile(b["attachment"]),
-        closing=re.compile(b["closing"]),
-        colophon=re.compile(b["colophon"]) if b.get("colophon") else None,
-        closing_paragraph=re.compile(b["closing_paragraph"]) if b.get("closing_paragraph") else None,
-        heading_note=re.compile(raw["text"]["heading_note"]) if raw["text"].get("heading_note") else None,
+        date=regex.compile(b["date"]),
+        doc_number=regex.compile(b["doc_number"]),
+        attachment=regex.compile(b["attachment"]),
+        closing=regex.compile(b["closing"]),
+        colophon=regex.compile(b["colophon"]) if b.get("colophon") else None,
+        closing_paragraph=regex.compile(b["closing_paragraph"]) if b.get("closing_paragraph") else None,
+        heading_note=regex.compile(raw["text"]["heading_note"]) if raw["text"].get("heading_note") else None,
         colon_heading_max=int(raw["text"].get("colon_heading_max", 16)),
-        attachment_list=re.compile(b["attachment_list"]),
-        toc_line=re.compile(b["toc_line"]),
-        contents_run=re.compile(b["contents_run"]) if b.get("contents_run") else None,
-        terminal=re.compile(raw["text"]["terminal"]),
+        attachment_list=regex.compile(b["attachment_list"]),
+        toc_line=regex.compile(b["toc_line"]),
+        contents_run=regex.compile(b["contents_run"]) if b.get("contents_run") else None,
+        terminal=regex.compile(raw["text"]["terminal"]),
         heading_line_max=int(raw["text"].get("heading_line_max", 60)),
         may_open_anywhere=tuple(raw.get("sequence", {}).get("may_open_anywhere", ())),
     )

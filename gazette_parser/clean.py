@@ -32,6 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+import regex
+
 from .chars import HAN, is_cjk, is_han
 from .model import Page, PageStart, Source, SourceMap, Text, Warning
 from .resources import compiled
@@ -198,21 +200,21 @@ def squeeze_spaces(s: str) -> str:
 
 @dataclass(frozen=True)
 class _Rules:
-    page_number: tuple[re.Pattern, ...]
+    page_number: tuple[regex.Pattern, ...]
     band: float
     repeat_share: float
-    document_code: re.Pattern
-    starts: tuple[re.Pattern, ...]
-    alone: tuple[re.Pattern, ...]
-    docno: re.Pattern
+    document_code: regex.Pattern
+    starts: tuple[regex.Pattern, ...]
+    alone: tuple[regex.Pattern, ...]
+    docno: regex.Pattern
     terminal: str
     closing: str
     body_marks: str
     min_body_chars: int
     no_line_start: str
     no_line_end: str
-    marker_only: tuple[re.Pattern, ...]
-    split_numbers: tuple[tuple[re.Pattern, re.Pattern], ...]
+    marker_only: tuple[regex.Pattern, ...]
+    split_numbers: tuple[tuple[regex.Pattern, regex.Pattern], ...]
     alone_any: Callable[[str], bool]  # whether one of ``alone`` matches (see _any_match)
     marker_only_any: Callable[[str], bool]
 
@@ -220,21 +222,21 @@ class _Rules:
 def _compile(g: dict) -> _Rules:
     p, c, par = g["page"], g["codes"], g["paragraph"]
     return _Rules(
-        page_number=tuple(re.compile(x) for x in p["page_number"]),
+        page_number=tuple(regex.compile(x) for x in p["page_number"]),
         band=float(p.get("band", 0.15)),
         repeat_share=float(p.get("repeat_share", 0.25)),
-        document_code=re.compile(c["document_code"]),
-        starts=tuple(re.compile(x) for x in par["starts"]),
-        alone=tuple(re.compile(x) for x in par.get("alone", [])),
-        docno=re.compile(c["docno"]),
+        document_code=regex.compile(c["document_code"]),
+        starts=tuple(regex.compile(x) for x in par["starts"]),
+        alone=tuple(regex.compile(x) for x in par.get("alone", [])),
+        docno=regex.compile(c["docno"]),
         terminal=par["terminal"],
         closing=par["closing"],
         body_marks=par["body_marks"],
         min_body_chars=int(par["min_body_chars"]),
         no_line_start=par.get("no_line_start", ""),
         no_line_end=par.get("no_line_end", ""),
-        marker_only=tuple(re.compile(x) for x in par.get("marker_only", [])),
-        split_numbers=tuple((re.compile(a), re.compile(b)) for a, b in par.get("split_numbers", [])),
+        marker_only=tuple(regex.compile(x) for x in par.get("marker_only", [])),
+        split_numbers=tuple((regex.compile(a), regex.compile(b)) for a, b in par.get("split_numbers", [])),
         alone_any=_any_match(par.get("alone", [])),
         marker_only_any=_any_match(par.get("marker_only", [])),
     )
@@ -244,13 +246,13 @@ def _any_match(patterns: list[str]) -> Callable[[str], bool]:
     """``lambda s: any(re.match(p, s) for p in patterns)`` as one alternation, tried once per line
     (these run for every pair of lines). Patterns an alternation could change the meaning of (back
     references, which count groups; inline flags, which must open a pattern) keep the loop."""
-    rxs = tuple(re.compile(x) for x in patterns)
+    rxs = tuple(regex.compile(x) for x in patterns)
     if not rxs:
         return lambda s: False
     if not any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", x) for x in patterns):
         try:
-            one = re.compile("|".join(f"(?:{x})" for x in patterns))
-        except re.error:
+            one = regex.compile("|".join(f"(?:{x})" for x in patterns))
+        except regex.error:
             pass
         else:
             return lambda s: one.match(s) is not None

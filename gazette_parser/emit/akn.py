@@ -29,6 +29,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any, Optional
 
+import regex
 from lxml import etree
 
 from ..model import Amendment, Clause, Document, Issue, Location, Target, UnitRef
@@ -55,7 +56,7 @@ def _grammar() -> dict:
 
 
 def _compile(g: dict) -> dict:
-    labels = [(re.compile(x["pattern"]), x["element"]) for x in g["hierarchy"].get("label", [])]
+    labels = [(regex.compile(x["pattern"]), x["element"]) for x in g["hierarchy"].get("label", [])]
     return {"doc_types": g.get("doc_types", {}), "pinyin": g.get("pinyin", {}), "labels": labels,
             "ladder": g["hierarchy"]["ladder"], "ladder_nested": g["hierarchy"]["ladder_nested"],
             "mod_types": g.get("mod_types", {})}
