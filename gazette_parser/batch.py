@@ -176,7 +176,7 @@ def _registry(grammar_dir: Optional[str], units_file: Optional[str]):
     from . import resources
 
     wanted = Path(grammar_dir) if grammar_dir else None
-    if getattr(resources, "_override_dir", None) != wanted:
+    if resources.grammar_dir() != wanted:
         resources.set_grammar_dir(grammar_dir)
         _SETUP.clear()
     key = (grammar_dir, units_file)

@@ -54,6 +54,11 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"data directory {name!r} not found beside {_PKG}")
 
 
+def grammar_dir() -> Optional[Path]:
+    """The --grammar-dir in force (None: the bundled grammars only)."""
+    return _override_dir
+
+
 def set_grammar_dir(path: Optional[str]) -> None:
     """Make the grammar files in ``path`` win (None: the bundled ones only). The files found there
     are checked at once, so a broken one fails the command before it writes anything (an index

@@ -98,6 +98,14 @@ def test_no_private_name_crosses_a_module_boundary():
     crossing = [(m, t, n) for m in MODULES for t, n in _imports(m)
                 if n and n.startswith("_") and not n.startswith("__")]
     assert crossing == []
+    # nor is one read as getattr(module, "_name") (a process-global read behind the module's back)
+    by_getattr = [(m, node.args[1].value) for m, p in MODULES.items()
+                  for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr"
+                  and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+                  and isinstance(node.args[1].value, str) and node.args[1].value.startswith("_")
+                  and not node.args[1].value.startswith("__")]
+    assert by_getattr == []
 
 
 def test_the_issue_package_imports_only_what_its_docstring_lists_above():
