@@ -123,3 +123,16 @@ def test_the_model_and_the_primitives_import_nothing_of_the_package():
     """The model knows no stage and no output format; chars is below everything."""
     assert GRAPH["gazette_parser.model"] == []
     assert GRAPH["gazette_parser.chars"] == []
+
+
+def test_every_package_is_listed_for_the_wheel():
+    """setup.cfg names its packages one by one: a package missing there is missing from an installed
+    wheel (`pip install .`, the quick start's command 1) although an editable install still finds it."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    root = Path(__file__).resolve().parent.parent  # the checkout, whatever is installed
+    cfg.read(root / "setup.cfg", encoding="utf-8")
+    listed = {line.strip() for line in cfg["options"]["packages"].splitlines() if line.strip()}
+    on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "gazette_parser").rglob("__init__.py")}
+    assert on_disk <= listed, sorted(on_disk - listed)
