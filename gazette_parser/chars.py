@@ -37,7 +37,6 @@ HAN = "".join(f"{chr(a)}-{chr(b)}" if a != b else chr(a) for a, b in _HAN_RANGES
 CJK_UNIFIED = "\u4e00-\u9fff"
 
 HAN_RX = re.compile(f"[{HAN}]")
-HAN_RUN_RX = re.compile(f"[{HAN}]+")
 
 # Han plus the punctuation Chinese text sets between Han characters: general punctuation
 # (‐ … “ ” —), CJK symbols and punctuation, vertical and small forms, full-width forms, and the

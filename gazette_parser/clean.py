@@ -205,7 +205,6 @@ class _Rules:
     repeat_share: float
     document_code: regex.Pattern
     starts: tuple[regex.Pattern, ...]
-    alone: tuple[regex.Pattern, ...]
     docno: regex.Pattern
     terminal: str
     closing: str
@@ -213,10 +212,9 @@ class _Rules:
     min_body_chars: int
     no_line_start: str
     no_line_end: str
-    marker_only: tuple[regex.Pattern, ...]
     split_numbers: tuple[tuple[regex.Pattern, regex.Pattern], ...]
-    alone_any: Callable[[str], bool]  # whether one of ``alone`` matches (see _any_match)
-    marker_only_any: Callable[[str], bool]
+    alone_any: Callable[[str], bool]  # whether one of paragraph.alone matches (see _any_match)
+    marker_only_any: Callable[[str], bool]  # … of paragraph.marker_only
 
 
 def _compile(g: dict) -> _Rules:
@@ -227,7 +225,6 @@ def _compile(g: dict) -> _Rules:
         repeat_share=float(p.get("repeat_share", 0.25)),
         document_code=regex.compile(c["document_code"]),
         starts=tuple(regex.compile(x) for x in par["starts"]),
-        alone=tuple(regex.compile(x) for x in par.get("alone", [])),
         docno=regex.compile(c["docno"]),
         terminal=par["terminal"],
         closing=par["closing"],
@@ -235,7 +232,6 @@ def _compile(g: dict) -> _Rules:
         min_body_chars=int(par["min_body_chars"]),
         no_line_start=par.get("no_line_start", ""),
         no_line_end=par.get("no_line_end", ""),
-        marker_only=tuple(regex.compile(x) for x in par.get("marker_only", [])),
         split_numbers=tuple((regex.compile(a), regex.compile(b)) for a, b in par.get("split_numbers", [])),
         alone_any=_any_match(par.get("alone", [])),
         marker_only_any=_any_match(par.get("marker_only", [])),

@@ -467,6 +467,7 @@ class _Reading:
     end: int = 0
     m_inc: Optional["regex.Match"] = None
     after_word: Optional[str] = None
+    window: int = 0  # where the words that may bear on the quantity begin (_window)
 
 
 class _OldValue(Exception):
@@ -528,7 +529,7 @@ def _read(g: _Grammar, n: str, q: _Qty, floor: int, last, last_end: int) -> Opti
     from the previous target decide; raises _OldValue for the old value of a change."""
     a, b = q.start, q.end
     w0 = _window(n, a, floor)
-    r = _Reading(threshold=q.unit in g.thr_units, end=b,  # 35岁以下: a bound on an age
+    r = _Reading(threshold=q.unit in g.thr_units, end=b, window=w0,  # 35岁以下: a bound on an age
                  indicator_start=max(_window(n, a, 0), last_end))  # the indicator may reach back
     hit = _find_before(g, n, w0, a, q.unit_kind)
     if hit:
@@ -741,7 +742,6 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             continue
         if q.value_max is not None:
             comp = "range"
-        w0 = _window(n, a, floor)
         sent = years.sentences[si] if si is not None else (0, len(n))
         if threshold:
             kind = "threshold"
@@ -751,7 +751,7 @@ def find_targets(s: str, offset: int = 0, year_context: Optional[int] = None) ->
             kind = "target"
         if m_inc and comp in ("<=", ">="):
             inclusive_bounds.add((si, comp, q.value, q.unit))
-        unit, value, value_max, relative_to = _unit_and_value(g, n, q, w0)
+        unit, value, value_max, relative_to = _unit_and_value(g, n, q, r.window)
         span_start = _span_start(n, a, r)
         t = Target(
             text=s[span_start:end],
