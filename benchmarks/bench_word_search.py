@@ -6,7 +6,10 @@ The issues are bench_index.py's (the sample issue, each copy with its own number
 reshuffled sentences). For each word it reports the median time of a ranked query for the top 20
 (what a search page shows) and of the whole result, and checks recall and precision exactly: the
 clauses that contain the word *as a word* are found by segmenting, with jieba, every clause that
-contains its characters at all (a substring scan), and must be exactly the clauses returned.
+contains its characters at all (a substring scan), and must be exactly the clauses returned; the
+top 20 must be FTS5's own first 20 (``ORDER BY rank, rowid``), in that order. The index is built
+by ``load_issues`` as ``gazette-parse index`` builds it, so its time includes the stored ranking of
+frequent words (ranking.py), and the table says which words a query answered from it.
 Writes benchmarks/results/bench_word_search.json.
 """
 
@@ -28,6 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gazette_parser  # noqa: E402
 from bench_index import generate  # noqa: E402
+from gazette_parser import ranking  # noqa: E402
 from gazette_parser.index import load_issues, open_index, stats  # noqa: E402
 from gazette_parser.query import Query, run_query  # noqa: E402
 from gazette_parser.words import segment  # noqa: E402
@@ -82,11 +86,18 @@ def main() -> None:
             if w in segment(h).split() or w in segment(t).split()}
         ranks = dict(con.execute("SELECT rowid, bm25(clauses_words) FROM clauses_words WHERE clauses_words "
                                  "MATCH ?", (f'"{w}"',)))
-        ranked = [ranks[r["clause_id"]] for r in top] == sorted(ranks[r["clause_id"]] for r in top)
+        # the first 20 must be FTS5's own first 20 (bm25, ties by clause id), whichever way the
+        # query got them (its stored ranking, ranking.py, or the plain FTS5 join)
+        best = [rid for (rid,) in con.execute("SELECT rowid FROM clauses_words WHERE clauses_words MATCH ?"
+                                              " ORDER BY rank, rowid LIMIT 20", (f'"{w}"',))]
+        ranked = [r["clause_id"] for r in top] == best and \
+            [ranks[r["clause_id"]] for r in top] == sorted(ranks[r["clause_id"]] for r in top)
+        stored = ranking.top(con, w, 20) is not None
         exact = got == expected
         ok = ok and exact and ranked and top_med < LIMIT_MS
         results.append({"word": w, "hits": len(rows), "expected": len(expected), "exact": exact,
-                        "ranked": ranked, "top20_median_ms": round(top_med, 1), "top20_max_ms": round(top_max, 1),
+                        "ranked": ranked, "stored": stored, "top20_median_ms": round(top_med, 1),
+                        "top20_max_ms": round(top_max, 1),
                         "all_median_ms": round(all_med, 1), "all_max_ms": round(all_max, 1)})
     con.close()
     size_mb = db.stat().st_size / 2**20
@@ -94,11 +105,13 @@ def main() -> None:
     print(f"index: {counts['issues']} issues, {counts['clauses']} clauses; "
           + (f"built in {build:.0f} s; " if build is not None else "reused; ")
           + f"{size_mb:.0f} MB; {os.cpu_count()} cores\n")
-    print("| word | hits | = words by segmentation | bm25 order | top 20 median / max ms | all rows median / max ms |")
-    print("|---|---:|---|---|---:|---:|")
+    print("| word | hits | = words by segmentation | FTS5's first 20, in order | from stored ranking "
+          "| top 20 median / max ms | all rows median / max ms |")
+    print("|---|---:|---|---|---|---:|---:|")
     for r in results:
         print(f"| {r['word']} | {r['hits']} | {'yes' if r['exact'] else 'NO (%d)' % r['expected']} | "
-              f"{'yes' if r['ranked'] else 'NO'} | {r['top20_median_ms']} / {r['top20_max_ms']} | "
+              f"{'yes' if r['ranked'] else 'NO'} | {'yes' if r['stored'] else 'no'} | "
+              f"{r['top20_median_ms']} / {r['top20_max_ms']} | "
               f"{r['all_median_ms']} / {r['all_max_ms']} |")
     print(f"\n{'PASS' if ok else 'FAIL'}: every word exact, ranked, top 20 in < {LIMIT_MS:.0f} ms")
     res = ROOT / "benchmarks" / "results"

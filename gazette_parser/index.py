@@ -43,6 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from . import ranking
 from .chars import unit_key
 from .errors import UsageError
 from .formats import INPUT_SUFFIXES
@@ -290,7 +291,8 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
                 con.isolation_level = ""
                 check_ours(con, p)
                 return con
-            for statement in _statements(SCHEMA + RESEARCH_SCHEMA + meta):  # executescript would commit first
+            # one statement at a time: executescript would commit first
+            for statement in _statements(SCHEMA + RESEARCH_SCHEMA + ranking.SCHEMA + meta):
                 con.execute(statement)
             con.execute("COMMIT")
             con.isolation_level = ""
@@ -302,6 +304,7 @@ def open_index(path: Union[str, os.PathLike], create: bool = True, readonly: boo
         if not readonly:
             upgrade(con)
             ensure_research(con)
+            ensure_ranking(con)
     return con
 
 
@@ -742,6 +745,9 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
                 con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
                 if has_words(con):
                     con.execute("INSERT INTO clauses_words (clauses_words) VALUES ('optimize')")
+        if has_words(con):  # the frequent words' candidates (ranking.py): with the changed rows
+            with _suppress_busy():  # another writer holds the lock: its own refresh brings them up to date
+                ranking.refresh(con)
     finally:
         if con.in_transaction:  # between two files (e.g. interrupted while reading one): consistent
             commit()
@@ -879,6 +885,21 @@ def ensure_research(con: sqlite3.Connection) -> None:
     except sqlite3.OperationalError as e:
         raise IndexFailure(f"cannot add the word and citation tables: {e}") from None
     backfill_research(con)
+
+
+def ensure_ranking(con: sqlite3.Connection) -> None:
+    """Add the stored candidates of frequent words (ranking.py) to an index made before them; the
+    next refresh (after this run's load) computes them. The schema version stays 3: an index
+    without them is searched the plain way."""
+    if ranking.installed(con) or not has_words(con):
+        return
+    try:
+        with con:
+            for statement in _statements(ranking.SCHEMA):
+                con.execute(statement)
+            con.execute("DELETE FROM meta WHERE key = ?", (ranking.BUILT_KEY,))  # not computed yet
+    except sqlite3.OperationalError as e:
+        raise IndexFailure(f"cannot add the word ranking tables: {e}") from None
 
 
 def backfill_research(con: sqlite3.Connection) -> None:

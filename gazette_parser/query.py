@@ -209,6 +209,23 @@ def text_filter(con: sqlite3.Connection, text: str, substring: bool = False):
     return joins, where, args_join, args, " + ".join(ranks)
 
 
+def _stored_top(con: sqlite3.Connection, q: Query, joins: list[str], args_join: list) -> tuple[list[str], list]:
+    """A ranked one-word search with a limit and no other filter, answered from the word's stored
+    candidates (ranking.py) when it has them: the same rows, bm25 values and order as the FTS5
+    join it replaces, without scoring every clause of the word. Otherwise the join unchanged."""
+    from . import ranking
+
+    terms = text_terms(q.text or "")
+    rows = ranking.top(con, terms[0], int(q.limit or 0)) if len(terms) == 1 else None
+    if rows is None:
+        return joins, args_join
+    if not rows:  # cannot happen for a word with candidates; an empty VALUES is not SQL
+        return ["JOIN (SELECT NULL AS wid, NULL AS wrank WHERE 0) fw ON fw.wid = c.id"], []
+    values = ",".join("(?,?)" for _ in rows)
+    return ([f"JOIN (SELECT column1 AS wid, column2 AS wrank FROM (VALUES {values})) fw ON fw.wid = c.id"],
+            [v for row in rows for v in row])
+
+
 def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[str, list]:
     """The SELECT for ``q`` and its arguments; with ``count``, the SELECT count(*) of its rows
     (no ranking, order or limit)."""
@@ -290,6 +307,8 @@ def build_sql(con: sqlite3.Connection, q: Query, count: bool = False) -> tuple[s
             and not where:
         top = f" ORDER BY rank, rowid LIMIT {int(q.limit)}"
     joins = [j.replace("{top}", top) for j in joins]
+    if top and "clauses_words" in joins[0]:
+        joins, args_join = _stored_top(con, q, joins, args_join)
     tables = (" FROM clauses c JOIN documents d ON d.id = c.document_id JOIN issues i ON i.id = d.issue_id "
               + " ".join(joins) + (" WHERE " + " AND ".join(where) if where else ""))
     if count:
