@@ -54,6 +54,7 @@ import heapq
 import math
 import sqlite3
 from collections import Counter, defaultdict
+from operator import itemgetter
 from typing import Iterable, Optional
 
 #: a word in this many clauses or more has stored candidates
@@ -122,8 +123,9 @@ def _lengths(con: sqlite3.Connection, ids: Optional[Iterable[int]] = None) -> di
     """Each row's length in tokens (all columns), from clauses_words' docsize table: what FTS5's
     xColumnSize(-1) returns to bm25."""
     if ids is None:
-        rows = con.execute("SELECT id, sz FROM clauses_words_docsize")
-        return {i: sum(_varints(sz)) for i, sz in rows}
+        cur = con.cursor()
+        cur.row_factory = None
+        return {i: sum(_varints(sz)) for i, sz in cur.execute("SELECT id, sz FROM clauses_words_docsize")}
     out: dict[int, int] = {}
     ids = list(ids)
     for k in range(0, len(ids), 500):
@@ -161,13 +163,65 @@ def _candidates_from_index(con: sqlite3.Connection, word: str, lengths: dict[int
                            top: int) -> list[tuple[int, int, int]]:
     """The rows that have the word and are beaten by fewer than ``top`` of them, from every row
     that has it (fts5vocab 'instance')."""
-    f = Counter(doc for (doc,) in con.execute("SELECT doc FROM temp.words_instances WHERE term = ?", (word,)))
+    cur = con.cursor()
+    cur.row_factory = None  # plain tuples: a word can have millions of occurrences
+    f = Counter(map(itemgetter(0), cur.execute("SELECT doc FROM temp.words_instances WHERE term = ?", (word,))))
+    # A row is beaten by every row at least as short (the lower id first) that has the word at
+    # least as often. So a row with f = 1 is a candidate only among the `top` shortest rows of
+    # all; and within one f, only the `top` shortest can be: most rows (f = 1) are looked at once.
+    shortest = heapq.nsmallest(top, f, key=lambda doc: (lengths[doc], doc))
     by_f: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for doc, n in f.items():
-        by_f[n].append((lengths[doc], doc))
-    # within one f, only the `top` shortest rows can be candidates: the others are beaten by those
-    rows = [(n, dl, doc) for n, group in by_f.items() for dl, doc in heapq.nsmallest(top, group)]
-    return prune(rows, top)
+        if n > 1:
+            by_f[n].append((lengths[doc], doc))
+    rows = [(f[doc], lengths[doc], doc) for doc in shortest]
+    rows += [(n, dl, doc) for n, group in by_f.items() for dl, doc in heapq.nsmallest(top, group)]
+    return prune(set(rows), top)
+
+
+#: a rebuild of this many words or more is shared among worker processes (one per CPU, at most
+#: PARALLEL_MAX): they read the index while the writer holds its write lock but has written
+#: nothing yet, so they see exactly the state it will store the candidates of
+PARALLEL_MIN_WORDS = 16
+PARALLEL_MAX = 4
+_shared: Optional[tuple[str, dict[int, int]]] = None  # (database path, row lengths) for forked workers
+
+
+def _candidates_in_worker(words: list[str], top: int) -> list[tuple[str, list[tuple[int, int, int]]]]:
+    assert _shared is not None
+    path, lengths = _shared
+    con = sqlite3.connect(path, uri=True)
+    try:
+        _vocab(con)
+        return [(w, _candidates_from_index(con, w, lengths, top)) for w in words]
+    finally:
+        con.close()
+
+
+def _all_candidates(con: sqlite3.Connection, words: list[tuple[str, int]],
+                    top: int) -> dict[str, list[tuple[int, int, int]]]:
+    """Each of ``words`` ((word, hits)) with its candidates; in worker processes when there are
+    many words, more than one CPU, fork, and a database file."""
+    global _shared
+    import multiprocessing
+    import os
+
+    lengths = _lengths(con)
+    path = next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "")
+    n = min(os.cpu_count() or 1, PARALLEL_MAX)
+    if n < 2 or len(words) < PARALLEL_MIN_WORDS or not path or "fork" not in multiprocessing.get_all_start_methods():
+        return {w: _candidates_from_index(con, w, lengths, top) for w, _ in words}
+    from .fsutil import sqlite_uri
+
+    # the most frequent words first, dealt round: each worker gets a like share of occurrences
+    ranked = [w for w, _ in sorted(words, key=lambda x: (-x[1], x[0]))]
+    _shared = (sqlite_uri(path, "ro"), lengths)  # inherited by the forked workers, not pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            parts = pool.starmap(_candidates_in_worker, [(ranked[i::n], top) for i in range(n)])
+    finally:
+        _shared = None
+    return {w: cands for part in parts for w, cands in part}
 
 
 def _vocab(con: sqlite3.Connection) -> None:
@@ -186,14 +240,14 @@ def rebuild(con: sqlite3.Connection, min_hits: Optional[int] = None) -> int:
     Returns the number of words."""
     min_hits = MIN_HITS if min_hits is None else min_hits  # read at call time (tests lower it)
     _vocab(con)
+    words = [(t, n) for t, n in con.execute(
+        "SELECT term, doc FROM temp.words_rows WHERE doc >= ? ORDER BY term", (min_hits,))]
+    computed = _all_candidates(con, words, DEPTH) if words else {}  # before any write (see above)
     con.execute("DELETE FROM words_candidates")
     con.execute("DELETE FROM words_ranked")
-    words = [t for (t,) in con.execute("SELECT term FROM temp.words_rows WHERE doc >= ? ORDER BY term", (min_hits,))]
-    if words:
-        lengths = _lengths(con)
-        for w in words:
-            _store(con, w, _candidates_from_index(con, w, lengths, DEPTH))
-        con.executemany("INSERT INTO words_ranked VALUES (?,?)", [(w, DEPTH) for w in words])
+    for w, _ in words:
+        _store(con, w, computed[w])
+    con.executemany("INSERT INTO words_ranked VALUES (?,?)", [(w, DEPTH) for w, _ in words])
     con.execute("DELETE FROM words_changes")
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (BUILT_KEY, _setting(min_hits)))
     return len(words)

@@ -294,3 +294,18 @@ def test_index_module_creates_the_ranking_with_the_schema(tmp_path):
         assert ranking.installed(con) and index_mod.has_words(con)
     finally:
         con.close()
+
+
+def test_a_rebuild_in_worker_processes_stores_what_one_process_does(db, monkeypatch):
+    def stored():
+        con = sqlite3.connect(db)
+        try:
+            with con:
+                n = ranking.rebuild(con)
+            return n, sorted(con.execute("SELECT * FROM words_candidates"))
+        finally:
+            con.close()
+    monkeypatch.setattr(ranking, "PARALLEL_MIN_WORDS", 1)
+    in_workers = stored()
+    monkeypatch.setattr(ranking, "PARALLEL_MIN_WORDS", 10**9)
+    assert stored() == in_workers and in_workers[0] >= 20
