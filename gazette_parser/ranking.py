@@ -43,8 +43,8 @@ None and the query takes the plain path: stored rows never rank other contents.
 
 Cost: a refresh reads the changed rows only (about a second for one issue on 1,000 issues),
 except when a run changes more than BULK_SHARE of the rows, or on the first refresh, when every
-frequent word is computed from the index (``rebuild``: ~1 µs per occurrence of those words, about
-18 s on 1,000 issues).
+frequent word is computed from the index (``rebuild``: under 1 µs per occurrence of those words,
+about 12 s of CPU on 1,000 issues, shared among worker processes).
 """
 
 from __future__ import annotations
