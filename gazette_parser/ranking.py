@@ -53,9 +53,10 @@ import bisect
 import heapq
 import math
 import sqlite3
+from array import array
 from collections import Counter, defaultdict
 from operator import itemgetter
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 #: a word in this many clauses or more has stored candidates
 MIN_HITS = 15_000
@@ -119,13 +120,9 @@ def _varints(blob: bytes) -> list[int]:
     return out
 
 
-def _lengths(con: sqlite3.Connection, ids: Optional[Iterable[int]] = None) -> dict[int, int]:
-    """Each row's length in tokens (all columns), from clauses_words' docsize table: what FTS5's
-    xColumnSize(-1) returns to bm25."""
-    if ids is None:
-        cur = con.cursor()
-        cur.row_factory = None
-        return {i: sum(_varints(sz)) for i, sz in cur.execute("SELECT id, sz FROM clauses_words_docsize")}
+def _lengths(con: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
+    """The length in tokens (all columns) of each row of ``ids`` that exists, from clauses_words'
+    docsize table: what FTS5's xColumnSize(-1) gives bm25."""
     out: dict[int, int] = {}
     ids = list(ids)
     for k in range(0, len(ids), 500):
@@ -134,6 +131,18 @@ def _lengths(con: sqlite3.Connection, ids: Optional[Iterable[int]] = None) -> di
         out.update((i, sum(_varints(sz))) for i, sz in
                    con.execute(f"SELECT id, sz FROM clauses_words_docsize WHERE id IN ({marks})", chunk))
     return out
+
+
+def _all_lengths(con: sqlite3.Connection) -> Sequence[int]:
+    """Every row's length, indexed by rowid (clause ids are dense): an array of 4 bytes a row
+    instead of a dict of ~100, which forked workers share without copying."""
+    cur = con.cursor()
+    cur.row_factory = None
+    top_id = cur.execute("SELECT max(id) FROM clauses_words_docsize").fetchone()[0] or 0
+    lengths = array("I", bytes(array("I").itemsize * (top_id + 1)))  # zeros; "I" is 4 bytes here
+    for i, sz in cur.execute("SELECT id, sz FROM clauses_words_docsize"):
+        lengths[i] = sum(_varints(sz))
+    return lengths
 
 
 def _totals(con: sqlite3.Connection) -> tuple[int, int]:
@@ -159,7 +168,7 @@ def prune(rows: Iterable[tuple[int, int, int]], top: int = TOP) -> list[tuple[in
     return kept
 
 
-def _candidates_from_index(con: sqlite3.Connection, word: str, lengths: dict[int, int],
+def _candidates_from_index(con: sqlite3.Connection, word: str, lengths: Sequence[int],
                            top: int) -> list[tuple[int, int, int]]:
     """The rows that have the word and are beaten by fewer than ``top`` of them, from every row
     that has it (fts5vocab 'instance')."""
@@ -184,7 +193,7 @@ def _candidates_from_index(con: sqlite3.Connection, word: str, lengths: dict[int
 #: nothing yet, so they see exactly the state it will store the candidates of
 PARALLEL_MIN_WORDS = 16
 PARALLEL_MAX = 4
-_shared: Optional[tuple[str, dict[int, int]]] = None  # (database path, row lengths) for forked workers
+_shared: Optional[tuple[str, Sequence[int]]] = None  # (database path, row lengths) for forked workers
 
 
 def _candidates_in_worker(words: list[str], top: int) -> list[tuple[str, list[tuple[int, int, int]]]]:
@@ -206,7 +215,7 @@ def _all_candidates(con: sqlite3.Connection, words: list[tuple[str, int]],
     import multiprocessing
     import os
 
-    lengths = _lengths(con)
+    lengths = _all_lengths(con)
     path = next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "")
     n = min(os.cpu_count() or 1, PARALLEL_MAX)
     if n < 2 or len(words) < PARALLEL_MIN_WORDS or not path or "fork" not in multiprocessing.get_all_start_methods():
@@ -290,7 +299,7 @@ def _update(con: sqlite3.Connection, changes: list[tuple[int, int]], min_hits: i
     recompute = sorted({w for w, d in depth.items() if d < TOP}
                        | {t for t in terms if t not in depth and _hits(con, t) >= min_hits})
     if recompute:
-        lengths = _lengths(con)
+        lengths = _all_lengths(con)
         for w in recompute:
             if _hits(con, w) < min_hits:
                 con.execute("DELETE FROM words_candidates WHERE word = ?", (w,))
