@@ -207,6 +207,12 @@ def _candidates_in_worker(words: list[str], top: int) -> list[tuple[str, list[tu
         con.close()
 
 
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the writer, which ends the pool
+
+
 def _all_candidates(con: sqlite3.Connection, words: list[tuple[str, int]],
                     top: int) -> dict[str, list[tuple[int, int, int]]]:
     """Each of ``words`` ((word, hits)) with its candidates; in worker processes when there are
@@ -226,7 +232,7 @@ def _all_candidates(con: sqlite3.Connection, words: list[tuple[str, int]],
     ranked = [w for w, _ in sorted(words, key=lambda x: (-x[1], x[0]))]
     _shared = (sqlite_uri(path, "ro"), lengths)  # inherited by the forked workers, not pickled
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_ignore_sigint) as pool:
             parts = pool.starmap(_candidates_in_worker, [(ranked[i::n], top) for i in range(n)])
     finally:
         _shared = None
@@ -358,7 +364,8 @@ def refresh(con: sqlite3.Connection) -> None:
                 _update(con, changes, MIN_HITS)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
     finally:
         con.isolation_level = saved
