@@ -41,10 +41,10 @@ and deleted clause id in ``words_changes`` in the same transaction; ``refresh`` 
 (another writer between its load and its refresh), or before the first refresh, ``top`` answers
 None and the query takes the plain path: stored rows never rank other contents.
 
-Cost: a refresh reads the changed rows only (about a second for one issue on 1,000 issues),
-except when a run changes more than BULK_SHARE of the rows, or on the first refresh, when every
-frequent word is computed from the index (``rebuild``: under 1 µs per occurrence of those words,
-about 12 s of CPU on 1,000 issues, shared among worker processes).
+Cost (benchmarks/bench_word_search.py, 1,000 issues): a refresh reads the changed rows only
+(1.5 s for one issue), except when a run changes more than BULK_SHARE of the rows, or on the
+first refresh, when every frequent word is computed from the index (``rebuild``: about 1 µs per
+occurrence of those words; 11 s, 19 s of CPU shared among worker processes).
 """
 
 from __future__ import annotations
