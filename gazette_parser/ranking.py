@@ -325,7 +325,7 @@ def _update(con: sqlite3.Connection, changes: list[tuple[int, int]], min_hits: i
             kept = set(prune(old + [(n, fresh[doc], doc) for doc, n in f.items()], depth[w]))
             # write the difference only: an issue changes few of a word's ~600 rows
             con.executemany("DELETE FROM words_candidates WHERE word = ? AND clause_id = ?",
-                            [(w, cid) for row in set(old) - kept for cid in row[2:]])
+                            [(w, cid) for _, _, cid in set(old) - kept])
             con.executemany("INSERT INTO words_candidates VALUES (?,?,?,?)",
                             [(w, cid, n, dl) for n, dl, cid in sorted(kept - set(old))])
         con.execute("DROP TABLE temp.words_fresh")
