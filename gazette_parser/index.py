@@ -745,9 +745,9 @@ def load_issues(con: sqlite3.Connection, items: Iterable[tuple[str, Callable[[],
                 con.execute("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
                 if has_words(con):
                     con.execute("INSERT INTO clauses_words (clauses_words) VALUES ('optimize')")
-        if has_words(con):  # the frequent words' candidates (ranking.py): with the changed rows
-            with _suppress_busy():  # another writer holds the lock: its own refresh brings them up to date
-                ranking.refresh(con)
+        # the frequent words' stored rankings (ranking.py; none in an index without word search)
+        with _suppress_busy():  # another writer holds the lock: its own refresh brings them up to date
+            ranking.refresh(con)
     finally:
         if con.in_transaction:  # between two files (e.g. interrupted while reading one): consistent
             commit()

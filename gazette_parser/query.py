@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
+from . import ranking
 from .errors import UsageError
 from .chars import unit_key
 from .index import IndexFailure, doc_key, load_unit_registry, open_index
@@ -213,14 +214,10 @@ def _stored_top(con: sqlite3.Connection, q: Query, joins: list[str], args_join: 
     """A ranked one-word search with a limit and no other filter, answered from the word's stored
     candidates (ranking.py) when it has them: the same rows, bm25 values and order as the FTS5
     join it replaces, without scoring every clause of the word. Otherwise the join unchanged."""
-    from . import ranking
-
     terms = text_terms(q.text or "")
     rows = ranking.top(con, terms[0], int(q.limit or 0)) if len(terms) == 1 else None
-    if rows is None:
+    if not rows:  # (never empty when given: top answers None for a word without stored rows)
         return joins, args_join
-    if not rows:  # cannot happen for a word with candidates; an empty VALUES is not SQL
-        return ["JOIN (SELECT NULL AS wid, NULL AS wrank WHERE 0) fw ON fw.wid = c.id"], []
     values = ",".join("(?,?)" for _ in rows)
     return ([f"JOIN (SELECT column1 AS wid, column2 AS wrank FROM (VALUES {values})) fw ON fw.wid = c.id"],
             [v for row in rows for v in row])

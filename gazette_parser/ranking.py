@@ -302,12 +302,13 @@ def _update(con: sqlite3.Connection, changes: list[tuple[int, int]], min_hits: i
         terms = [t for (t,) in con.execute("SELECT term FROM temp.words_fresh_rows")]
     # from the index again: a word whose depth fell below TOP, and a word of the new rows that now
     # has enough hits (a word with stored rows stays while it has them: it costs nothing)
-    recompute = sorted({w for w, d in depth.items() if d < TOP}
-                       | {t for t in terms if t not in depth and _hits(con, t) >= min_hits})
+    hits = {t: _hits(con, t) for t in terms if t not in depth}
+    hits.update((w, _hits(con, w)) for w, d in depth.items() if d < TOP)
+    recompute = sorted(w for w, n in hits.items() if n >= min_hits or w in depth)
     if recompute:
         lengths = _all_lengths(con)
         for w in recompute:
-            if _hits(con, w) < min_hits:
+            if hits[w] < min_hits:
                 con.execute("DELETE FROM words_candidates WHERE word = ?", (w,))
                 con.execute("DELETE FROM words_ranked WHERE word = ?", (w,))
                 depth.pop(w, None)
@@ -396,10 +397,11 @@ def _top(con: sqlite3.Connection, word: str, limit: int) -> Optional[list[tuple[
     if depth is None or depth[0] < limit:
         return None
     cands = con.execute("SELECT clause_id, f, dl FROM words_candidates WHERE word = ?", (word,)).fetchall()
+    if not cands:  # (a word with stored rows has some; the plain path answers otherwise)
+        return None
+    _vocab(con)
     n_rows, n_tokens = _totals(con)
-    n_hit = con.execute("SELECT count(*) FROM clauses_words WHERE clauses_words MATCH ?",
-                        ('"' + word.replace('"', '""') + '"',)).fetchone()[0]
-    score = scorer(n_rows, n_tokens, n_hit)
+    score = scorer(n_rows, n_tokens, _hits(con, word))
     return heapq.nsmallest(limit, ((cid, score(f, dl)) for cid, f, dl in cands), key=lambda r: (r[1], r[0]))
 
 
