@@ -811,19 +811,9 @@ def _readers() -> int:
 def _reader_pool(n_json: int):
     if n_json < POOL_MIN_FILES or _readers() < 1:
         return None
-    import multiprocessing
+    from .workers import pool
 
-    # fork where there is one (spawn would run the caller's main script again in every worker);
-    # the workers never touch the database connection they inherit
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ctx.Pool(_readers(), initializer=_ignore_sigint)
-
-
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the writer, which ends the pool
+    return pool(_readers())  # the workers never touch the database connection they inherit
 
 
 def read_checked(path: str) -> dict:

@@ -207,33 +207,28 @@ def _candidates_in_worker(words: list[str], top: int) -> list[tuple[str, list[tu
         con.close()
 
 
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the writer, which ends the pool
-
-
 def _all_candidates(con: sqlite3.Connection, words: list[tuple[str, int]],
                     top: int) -> dict[str, list[tuple[int, int, int]]]:
     """Each of ``words`` ((word, hits)) with its candidates; in worker processes when there are
     many words, more than one CPU, fork, and a database file."""
     global _shared
-    import multiprocessing
     import os
+
+    from .fsutil import sqlite_uri
+    from .workers import can_fork, pool
 
     lengths = _all_lengths(con)
     path = next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "")
     n = min(os.cpu_count() or 1, PARALLEL_MAX)
-    if n < 2 or len(words) < PARALLEL_MIN_WORDS or not path or "fork" not in multiprocessing.get_all_start_methods():
+    if n < 2 or len(words) < PARALLEL_MIN_WORDS or not path or not can_fork():
         return {w: _candidates_from_index(con, w, lengths, top) for w, _ in words}
-    from .fsutil import sqlite_uri
 
     # the most frequent words first, dealt round: each worker gets a like share of occurrences
     ranked = [w for w, _ in sorted(words, key=lambda x: (-x[1], x[0]))]
     _shared = (sqlite_uri(path, "ro"), lengths)  # inherited by the forked workers, not pickled
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_ignore_sigint) as pool:
-            parts = pool.starmap(_candidates_in_worker, [(ranked[i::n], top) for i in range(n)])
+        with pool(n) as workers:  # forked (can_fork above): they inherit _shared
+            parts = workers.starmap(_candidates_in_worker, [(ranked[i::n], top) for i in range(n)])
     finally:
         _shared = None
     return {w: cands for part in parts for w, cands in part}
