@@ -139,20 +139,6 @@ def normalize_chars(text: str, gb_shifted: bool = False) -> str:
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
 
 
-def _han_run_before(s: str, i: int) -> int:
-    n = 0
-    while i - 1 - n >= 0 and is_han(s[i - 1 - n]):
-        n += 1
-    return n
-
-
-def _han_run_after(s: str, j: int) -> int:
-    n = 0
-    while j + n < len(s) and is_han(s[j + n]):
-        n += 1
-    return n
-
-
 def _single_han_token(s: str, i: int, j: int) -> bool:
     """Whether a lone Han character stands just before position i or just after position j, set
     off on its other side by a wide gap or the line's edge: letter spacing (重   庆   市)."""
