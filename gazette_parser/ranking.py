@@ -42,9 +42,9 @@ and deleted clause id in ``words_changes`` in the same transaction; ``refresh`` 
 None and the query takes the plain path: stored rows never rank other contents.
 
 Cost (benchmarks/bench_word_search.py, 1,000 issues): a refresh reads the changed rows only
-(1.5 s for one issue), except when a run changes more than BULK_SHARE of the rows, or on the
+(1–2 s for one issue), except when a run changes more than BULK_SHARE of the rows, or on the
 first refresh, when every frequent word is computed from the index (``rebuild``: about 1 µs per
-occurrence of those words; 11 s, 19 s of CPU shared among worker processes).
+occurrence of those words; 9 s, 15 s of CPU shared among worker processes).
 """
 
 from __future__ import annotations
